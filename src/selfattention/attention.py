@@ -1,0 +1,206 @@
+r"""Scaled dot-product attention and self-attention.
+
+.. math::
+
+    \operatorname{Attention}(Q, K, V) = \operatorname{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V
+
+Shapes use the book's glossary: ``T`` tokens, ``d_model`` embedding size,
+``d_k`` query/key size, ``d_v`` value size, and any leading batch
+dimensions ``...``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from ._arrays import ArrayLike, Backend, check_positive, convert, convert_mask
+from .similarity import check_queries_keys
+from .softmax import stable_softmax
+
+__all__ = ["scaled_dot_product_attention", "self_attention", "SelfAttentionResult", "causal_mask"]
+
+
+def _resolve_scale(scale: Any, d_k: int) -> float:
+    if scale is None:
+        return 1.0 / math.sqrt(d_k)
+    return check_positive(scale, "scale")
+
+
+def _check_keys_values(keys: torch.Tensor, values: torch.Tensor) -> None:
+    if keys.shape[-2] != values.shape[-2]:
+        raise ValueError(
+            f"keys and values must have the same number of tokens T, got keys of shape "
+            f"{tuple(keys.shape)} (T={keys.shape[-2]}) and values of shape "
+            f"{tuple(values.shape)} (T={values.shape[-2]})"
+        )
+
+
+def _masked(scaled: torch.Tensor, mask: Any) -> torch.Tensor:
+    """Put -inf where the mask forbids attention, after checking every row keeps a key."""
+    mask = convert_mask(mask, scaled, tuple(scaled.shape))
+    row_has_key = mask.any(dim=-1).expand(scaled.shape[:-1])
+    if not bool(row_has_key.all()):
+        row = tuple(torch.nonzero(~row_has_key)[0].tolist())
+        raise ValueError(
+            f"mask leaves query row {row} (batch index..., query index) with no key it may "
+            "attend to; every query needs at least one True in its mask row"
+        )
+    return scaled.masked_fill(~mask, float("-inf"))
+
+
+def _attend(queries, keys, values, mask, scale):
+    """The computation itself, on checked tensors. Returns every intermediate."""
+    check_queries_keys(queries, keys)
+    _check_keys_values(keys, values)
+    scale = _resolve_scale(scale, queries.shape[-1])
+    scores = queries @ keys.transpose(-2, -1)  # (..., T_q, d_k) @ (..., d_k, T_k) -> (..., T_q, T_k)
+    scaled = scores * scale  # shrink by sqrt(d_k) so softmax does not saturate
+    if mask is not None:
+        scaled = _masked(scaled, mask)
+    weights = stable_softmax(scaled, dim=-1)  # each row sums to 1
+    output = weights @ values  # (..., T_q, T_k) @ (..., T_k, d_v) -> (..., T_q, d_v)
+    return scores, scaled, weights, output, scale
+
+
+_QKV_DIMS = {"queries": 2, "keys": 2, "values": 2}
+
+
+def scaled_dot_product_attention(
+    queries: ArrayLike,
+    keys: ArrayLike,
+    values: ArrayLike,
+    *,
+    mask: ArrayLike | None = None,
+    scale: float | None = None,
+):
+    """Attention of every query over all keys, mixing the values.
+
+    Parameters
+    ----------
+    queries : array_like, shape (..., T_q, d_k)
+    keys : array_like, shape (..., T_k, d_k)
+    values : array_like, shape (..., T_k, d_v)
+    mask : boolean array_like, optional
+        Broadcastable to (..., T_q, T_k). ``True`` means "may attend".
+        Every query must be allowed at least one key.
+    scale : float, optional
+        Multiplies the scores before softmax. ``None`` means
+        ``1 / sqrt(d_k)``; ``1.0`` means unscaled.
+
+    Returns
+    -------
+    output : shape (..., T_q, d_v)
+        One new vector per query: a weighted mix of the value vectors.
+    weights : shape (..., T_q, T_k)
+        The attention weights. Each row is non-negative and sums to 1;
+        masked entries are exactly 0.
+    """
+    (queries, keys, values), backend = convert(
+        {"queries": queries, "keys": keys, "values": values}, min_ndim=_QKV_DIMS
+    )
+    _, _, weights, output, _ = _attend(queries, keys, values, mask, scale)
+    return backend.restore(output), backend.restore(weights)
+
+
+@dataclass(frozen=True)
+class SelfAttentionResult:
+    """Every intermediate of one self-attention pass, in the reader's array type.
+
+    Attributes
+    ----------
+    queries, keys : shape (..., T, d_k)
+    values : shape (..., T, d_v)
+    scores : shape (..., T, T)
+        Raw dot products ``queries @ keys.T``, before scaling.
+    scaled_scores : shape (..., T, T)
+        ``scores * scale``, with ``-inf`` where the mask forbids attention.
+    weights : shape (..., T, T)
+        Softmax of each row of ``scaled_scores``.
+    output : shape (..., T, d_v)
+        ``weights @ values``: the contextual vectors.
+    scale : float
+        The factor the scores were multiplied by.
+    """
+
+    queries: Any
+    keys: Any
+    values: Any
+    scores: Any
+    scaled_scores: Any
+    weights: Any
+    output: Any
+    scale: float
+
+
+def self_attention(
+    x: ArrayLike,
+    w_q: ArrayLike,
+    w_k: ArrayLike,
+    w_v: ArrayLike,
+    *,
+    mask: ArrayLike | None = None,
+    scale: float | None = None,
+) -> SelfAttentionResult:
+    """Self-attention of a sequence with itself, keeping every intermediate.
+
+    Parameters
+    ----------
+    x : array_like, shape (..., T, d_model)
+        One embedding per row (token).
+    w_q, w_k : array_like, shape (d_model, d_k)
+    w_v : array_like, shape (d_model, d_v)
+    mask, scale
+        As in :func:`scaled_dot_product_attention`.
+
+    Returns
+    -------
+    SelfAttentionResult
+        ``queries = x @ w_q``, ``keys = x @ w_k``, ``values = x @ w_v``, then
+        the scores, weights and output of scaled dot-product attention.
+    """
+    (x, w_q, w_k, w_v), backend = convert(
+        {"x": x, "w_q": w_q, "w_k": w_k, "w_v": w_v},
+        min_ndim={"x": 2},
+        ndim={"w_q": 2, "w_k": 2, "w_v": 2},
+    )
+    d_model = x.shape[-1]
+    for name, weight in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v)):
+        if weight.shape[0] != d_model:
+            raise ValueError(
+                f"{name} must have d_model={d_model} rows to match x of shape "
+                f"{tuple(x.shape)}, got {name} of shape {tuple(weight.shape)}"
+            )
+    if w_q.shape[1] != w_k.shape[1]:
+        raise ValueError(
+            f"w_q and w_k must give queries and keys of the same size d_k, got w_q of shape "
+            f"{tuple(w_q.shape)} and w_k of shape {tuple(w_k.shape)}"
+        )
+    queries = x @ w_q  # (..., T, d_model) @ (d_model, d_k) -> (..., T, d_k)
+    keys = x @ w_k  # (..., T, d_model) @ (d_model, d_k) -> (..., T, d_k)
+    values = x @ w_v  # (..., T, d_model) @ (d_model, d_v) -> (..., T, d_v)
+    scores, scaled, weights, output, scale = _attend(queries, keys, values, mask, scale)
+    return _result(backend, queries, keys, values, scores, scaled, weights, output, scale)
+
+
+def _result(backend: Backend, *tensors_and_scale) -> SelfAttentionResult:
+    *tensors, scale = tensors_and_scale
+    return SelfAttentionResult(*(backend.restore(t) for t in tensors), scale=scale)
+
+
+def causal_mask(n_tokens: int):
+    """Boolean (T, T) mask where token i may attend to tokens 0..i only.
+
+    >>> causal_mask(3)
+    array([[ True, False, False],
+           [ True,  True, False],
+           [ True,  True,  True]])
+    """
+    if isinstance(n_tokens, bool) or not isinstance(n_tokens, int):
+        raise TypeError(f"n_tokens must be an int, got {type(n_tokens).__name__}")
+    if n_tokens < 1:
+        raise ValueError(f"n_tokens must be at least 1, got {n_tokens}")
+    return torch.ones(n_tokens, n_tokens, dtype=torch.bool).tril().numpy()

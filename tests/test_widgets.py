@@ -1,0 +1,90 @@
+"""Widgets driven headless: setting a control's value runs its observers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import selfattention as sa
+from selfattention.widgets import SoftmaxExplorer
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def test_softmax_explorer_opens_on_the_narrative_scores():
+    explorer = SoftmaxExplorer()
+    np.testing.assert_allclose(explorer.scores, [1.0, 3.0, 6.0])
+    np.testing.assert_allclose(explorer.weights, sa.softmax([1.0, 3.0, 6.0]))
+    assert bytes(explorer.image.value[:4]) == b"\x89PNG"
+
+
+def test_moving_a_score_slider_updates_weights_figure_and_table():
+    explorer = SoftmaxExplorer()
+    before_png, before_table = explorer.image.value, explorer.table.value
+    explorer.score_sliders[0].value = 6.0
+    np.testing.assert_allclose(explorer.weights, sa.softmax([6.0, 3.0, 6.0]))
+    assert explorer.image.value != before_png
+    assert explorer.table.value != before_table
+
+
+def test_temperature_slider_flattens_the_weights():
+    explorer = SoftmaxExplorer()
+    explorer.temperature.value = 10.0
+    np.testing.assert_allclose(explorer.weights, sa.softmax([0.1, 0.3, 0.6]))
+    assert explorer.weights.max() < 0.5
+
+
+def test_shift_changes_nothing_but_breaks_the_naive_formula():
+    explorer = SoftmaxExplorer()
+    before = explorer.weights.copy()
+    explorer.shift.value = 1000
+    np.testing.assert_allclose(explorer.weights, before, rtol=1e-12)
+    assert "NaN" in explorer.table.value and "inf" in explorer.table.value
+    assert explorer.message.value == ""
+
+
+def test_display_bundle_has_live_view_and_static_snapshot():
+    explorer = SoftmaxExplorer()
+    bundle = explorer._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle
+    html = bundle["text/html"]
+    assert 'src="data:image/png;base64,' in html
+    assert "alt=\"Bar chart of softmax weights at temperature 1.00: love (score 1) gets 0.006" in html
+    assert "make lab" in html and "Binder" in html
+
+
+def test_snapshot_follows_the_current_state():
+    explorer = SoftmaxExplorer()
+    explorer.score_sliders[2].value = -2.0
+    assert "phones (score -2) gets" in explorer.snapshot()
+
+
+def test_a_failing_update_shows_a_message_and_keeps_the_widget(monkeypatch):
+    explorer = SoftmaxExplorer()
+    before = explorer.weights.copy()
+
+    def broken(*args, **kwargs):
+        raise ValueError("scores must be finite")
+
+    monkeypatch.setattr("selfattention.widgets.softmax_explorer.softmax", broken)
+    explorer.score_sliders[0].value = 2.0
+    assert "scores must be finite" in explorer.message.value
+    np.testing.assert_allclose(explorer.weights, before)
+    monkeypatch.undo()
+    explorer.score_sliders[0].value = 3.0
+    assert explorer.message.value == ""
+    np.testing.assert_allclose(explorer.weights, sa.softmax([3.0, 3.0, 6.0]))
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"tokens": [], "scores": []}, "1 to 8 words"),
+        ({"tokens": ["a", "b"], "scores": [1.0]}, "one entry per token"),
+        ({"scores": [1.0, 3.0, 60.0]}, "\\[-10, 10\\]"),
+        ({"temperature": 0.0}, "temperature must lie"),
+    ],
+)
+def test_softmax_explorer_refuses_bad_settings(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        SoftmaxExplorer(**kwargs)
