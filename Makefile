@@ -1,0 +1,47 @@
+# Self-Attention, Built by Hand. `make help` lists the targets.
+# Each target sets up what it needs the first time: a .venv with the pinned
+# requirements and the selfattention package installed editable.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help setup book test lab bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+setup: $(STAMP)  ## create .venv and install everything (done automatically by the others)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+book: $(STAMP)  ## build the website strictly into _build/html, running every notebook
+	$(BIN)/python scripts/vendor_assets.py
+	@# Sphinx 7.4 does not overwrite files already in _static: drop our own so edits to _assets show.
+	cd _assets && find . -maxdepth 1 -name '*.css' -exec rm -f ../_build/html/_static/{} \;
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "The book is in $(CURDIR)/_build/html"
+	@echo "Open _build/html/index.html in a browser, or serve it with:"
+	@echo "    python3 -m http.server --directory _build/html 8000   # then visit http://localhost:8000"
+
+test: $(STAMP)  ## unit and property tests, then every chapter notebook run headless
+	$(BIN)/python -m pytest tests chapters --nbmake
+
+lab: $(STAMP)  ## open JupyterLab on the chapters, with widgets working
+	$(BIN)/jupyter lab --ServerApp.root_dir=chapters
+
+bench: $(STAMP)  ## run the benchmarks and print their figures
+	$(BIN)/python benchmarks/run.py
+
+clean:  ## remove the built site and the execution cache (keeps .venv)
+	rm -rf _build .jupyter_cache
