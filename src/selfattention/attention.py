@@ -19,7 +19,7 @@ import torch
 
 from ._arrays import ArrayLike, Backend, check_positive, convert, convert_mask
 from .similarity import check_queries_keys
-from .softmax import stable_softmax
+from .softmax import stable_softmax, stable_softmax_
 
 __all__ = ["scaled_dot_product_attention", "self_attention", "SelfAttentionResult", "causal_mask"]
 
@@ -52,16 +52,32 @@ def _masked(scaled: torch.Tensor, mask: Any) -> torch.Tensor:
     return scaled.masked_fill(~mask, float("-inf"))
 
 
-def _attend(queries, keys, values, mask, scale):
-    """The computation itself, on checked tensors. Returns every intermediate."""
+def _attend(queries, keys, values, mask, scale, *, keep_scores: bool = True):
+    """The computation itself, on checked tensors.
+
+    Returns ``(scores, scaled, weights, output, scale)``. With
+    ``keep_scores=False`` (the fast path of :func:`scaled_dot_product_attention`)
+    the raw and scaled scores are not kept: the scale is folded into the
+    queries, a (T, d_k) multiply instead of a (T, T) one, and softmax
+    overwrites the scores in place when no gradient needs them.
+    """
     check_queries_keys(queries, keys)
     _check_keys_values(keys, values)
     scale = _resolve_scale(scale, queries.shape[-1])
-    scores = queries @ keys.transpose(-2, -1)  # (..., T_q, d_k) @ (..., d_k, T_k) -> (..., T_q, T_k)
-    scaled = scores * scale  # shrink by sqrt(d_k) so softmax does not saturate
+    keys_t = keys.transpose(-2, -1)
+    if keep_scores:
+        scores = queries @ keys_t  # (..., T_q, d_k) @ (..., d_k, T_k) -> (..., T_q, T_k)
+        scaled = scores * scale  # shrink by sqrt(d_k) so softmax does not saturate
+    else:
+        scores = None
+        scaled = (queries * scale) @ keys_t  # same numbers, scaled on the smaller side
     if mask is not None:
         scaled = _masked(scaled, mask)
-    weights = stable_softmax(scaled, dim=-1)  # each row sums to 1
+    needs_grad = torch.is_grad_enabled() and scaled.requires_grad
+    if keep_scores or needs_grad:
+        weights = stable_softmax(scaled, dim=-1)  # each row sums to 1
+    else:
+        weights = stable_softmax_(scaled)
     output = weights @ values  # (..., T_q, T_k) @ (..., T_k, d_v) -> (..., T_q, d_v)
     return scores, scaled, weights, output, scale
 
@@ -102,7 +118,7 @@ def scaled_dot_product_attention(
     (queries, keys, values), backend = convert(
         {"queries": queries, "keys": keys, "values": values}, min_ndim=_QKV_DIMS
     )
-    _, _, weights, output, _ = _attend(queries, keys, values, mask, scale)
+    _, _, weights, output, _ = _attend(queries, keys, values, mask, scale, keep_scores=False)
     return backend.restore(output), backend.restore(weights)
 
 

@@ -45,6 +45,16 @@ def stable_softmax(scores: torch.Tensor, dim: int = -1, temperature: float = 1.0
     return strengths / strengths.sum(dim=dim, keepdim=True)
 
 
+def stable_softmax_(scores: torch.Tensor) -> torch.Tensor:
+    """The same computation along the last dimension, overwriting ``scores``.
+
+    Saves three passes over a large (T, T) matrix when nothing needs the
+    scores afterwards, and no gradient flows through them. Returns ``scores``.
+    """
+    scores.sub_(scores.amax(dim=-1, keepdim=True)).exp_()
+    return scores.div_(scores.sum(dim=-1, keepdim=True))
+
+
 def softmax(scores: ArrayLike, dim: int = -1, temperature: float = 1.0):
     """Turn scores into non-negative weights that sum to 1 along ``dim``.
 
