@@ -1,0 +1,61 @@
+"""The toy embedding space: named axes, the narrative's dot products, fallbacks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import selfattention as sa
+from selfattention.embeddings import FEATURES, SENTENCES, VOCABULARY, embed, embed_sentence, tokenize
+
+
+def test_axes_include_the_narratives_features():
+    assert {"technology", "fruit", "object"} <= set(FEATURES)
+    assert all(v.shape == (len(FEATURES),) for v in VOCABULARY.values())
+
+
+def test_narrative_dot_products_hold_exactly():
+    apple = embed("Apple").vector
+    assert sa.dot(apple, embed("love").vector) == -2
+    assert sa.dot(apple, apple) == 8
+    assert sa.dot(apple, embed("phones").vector) == 8
+
+
+def test_apple_is_the_same_vector_in_both_sentences():
+    phones, x_phones = embed_sentence(SENTENCES["apple phones"])
+    juice, x_juice = embed_sentence(SENTENCES["apple juice"])
+    assert [e.word for e in phones] == ["I", "love", "Apple", "phones"]
+    np.testing.assert_array_equal(x_phones[2], x_juice[2])
+    apple = x_phones[2]
+    assert apple[FEATURES.index("technology")] == apple[FEATURES.index("fruit")]  # half and half
+
+
+def test_every_example_sentence_is_fully_known():
+    for sentence in SENTENCES.values():
+        embeddings, x = embed_sentence(sentence, strict=True)
+        assert all(e.known for e in embeddings)
+        assert x.shape == (len(embeddings), len(FEATURES))
+
+
+def test_unknown_word_gets_a_labelled_deterministic_fallback():
+    first, second = embed("zebra"), embed("Zebra")
+    assert not first.known and "unknown" in first.label
+    np.testing.assert_array_equal(first.vector, second.vector)
+    assert not np.array_equal(first.vector, embed("giraffe").vector)
+    with pytest.raises(KeyError, match="'zebra' is not in the toy vocabulary"):
+        embed("zebra", strict=True)
+
+
+def test_embedding_returns_a_copy():
+    embed("apple").vector[0] = 99
+    assert embed("apple").vector[0] == 2
+
+
+def test_tokenize_and_bad_input():
+    assert tokenize("The animal didn't cross the street.") == ["The", "animal", "didn't", "cross", "the", "street"]
+    with pytest.raises(ValueError, match="no words"):
+        tokenize("  ...  ")
+    with pytest.raises(TypeError, match="sentence must be a string"):
+        tokenize(["apple"])
+    with pytest.raises(ValueError, match="word is empty"):
+        embed(" ")
