@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup book test lab bench clean
+.PHONY: help setup book test test-site check-binder lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,6 +36,20 @@ book: $(STAMP)  ## build the website strictly into _build/html, running every no
 
 test: $(STAMP)  ## unit and property tests, then every chapter notebook run headless
 	$(BIN)/python -m pytest tests chapters --nbmake
+
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	@echo "The browser tests need Debian's chromium (Playwright cannot download its own here)."
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium
+
+test-site: $(STAMP) $(CHROMIUM)  ## browser tests of the built site (run make book first); screenshots in _build/screenshots
+	$(BIN)/python -m pytest site_tests
+
+check-binder:  ## build a fresh venv from binder/ alone and run every notebook in it
+	bash scripts/check_binder.sh
 
 lab: $(STAMP)  ## open JupyterLab on the chapters, with widgets working
 	$(BIN)/jupyter lab --ServerApp.root_dir=chapters

@@ -1,0 +1,172 @@
+"""Every page of the built site, loaded in a real browser with no internet.
+
+For each page: no console errors (but two known, harmless ones), no request
+leaves localhost, maths rendered by MathJax, every mermaid diagram drawn as
+SVG, every image loaded and described by alt text, and on chapter pages the
+Binder and Colab launch links point at that chapter's notebook and each
+widget shows its static snapshot (and nothing pretends to be live).
+A full-page screenshot of each page, light and dark, goes to _build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SITE
+
+# Logged on every page by Jupyter Book 1 itself; see shared/TECH-NOTES.md.
+KNOWN_CONSOLE_ERRORS = (
+    "Identifier 'THEBE_JS_URL' has already been declared",
+    "Got invalid theme mode",
+)
+
+PAGES = sorted(
+    str(path.relative_to(SITE))
+    for path in SITE.rglob("*.html")
+    if path.name not in {"genindex.html", "search.html"} and "_static" not in path.parts
+)
+CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").glob("*.ipynb"))
+
+
+@dataclass
+class LoadedPage:
+    page: object
+    errors: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _load(browser, site_url: str, path: str, scheme: str = "light") -> LoadedPage:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    loaded = LoadedPage(page)
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(site_url) or url.startswith("data:"):
+            route.continue_()
+        else:
+            loaded.external.append(url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and loaded.errors.append(m.text))
+    page.on("pageerror", lambda e: loaded.errors.append(str(e)))
+    page.on("requestfailed", lambda r: r.url.startswith(site_url) and loaded.failed.append(r.url))
+    page.goto(f"{site_url}/{path}", wait_until="load")
+    # mermaid and MathJax render after load: wait until every diagram and formula is done.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('pre.mermaid')].every(d => d.querySelector('svg'))
+              && [...document.querySelectorAll('.math')].every(m => m.querySelector('mjx-container')
+                                                                || m.tagName === 'MJX-CONTAINER')""",
+        timeout=20_000,
+    )
+    return loaded
+
+
+def _shot_name(path: str, scheme: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", path.removesuffix(".html")) + f"-{scheme}.png"
+
+
+@pytest.fixture(scope="session")
+def page_cache(browser):
+    cache: dict[str, LoadedPage] = {}
+    yield cache
+    for result in cache.values():
+        result.page.context.close()
+
+
+@pytest.fixture(params=PAGES)
+def loaded(request, browser, site_url, screenshots, page_cache):
+    """Each page is loaded once, screenshotted, and shared by every check on it."""
+    path = request.param
+    if path not in page_cache:
+        page_cache[path] = _load(browser, site_url, path)
+        page_cache[path].page.screenshot(path=screenshots / _shot_name(path, "light"), full_page=True)
+    return path, page_cache[path]
+
+
+def test_there_is_a_page_per_chapter():
+    assert CHAPTERS and all(f"chapters/{c}.html" in PAGES for c in CHAPTERS)
+    assert "intro.html" in PAGES
+
+
+def test_no_console_errors_and_nothing_from_the_internet(loaded):
+    path, result = loaded
+    errors = [e for e in result.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
+    assert errors == [], f"{path}: console errors"
+    assert result.external == [], f"{path}: requests leaving localhost"
+    assert result.failed == [], f"{path}: local requests that failed"
+
+
+def test_math_is_rendered(loaded):
+    path, result = loaded
+    page = result.page
+    formulas = page.locator(".math").count()
+    if "chapters/" in path or path == "intro.html":
+        assert formulas > 0, f"{path}: expected some maths"
+    assert page.locator("mjx-container").count() >= formulas
+    assert page.locator("mjx-merror, .MathJax_Error").count() == 0, f"{path}: a formula failed"
+
+
+def test_diagrams_are_svg(loaded):
+    path, result = loaded
+    page = result.page
+    diagrams = page.locator("pre.mermaid")
+    assert page.locator("pre.mermaid > svg").count() == diagrams.count()
+    if path == "intro.html":
+        assert diagrams.count() >= 1, "the book map is missing"
+    for i in range(diagrams.count()):
+        box = diagrams.nth(i).locator("svg").bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 50, f"{path}: diagram {i} is empty"
+
+
+def test_every_image_loads_and_has_alt_text(loaded):
+    path, result = loaded
+    images = result.page.evaluate(
+        """() => [...document.querySelectorAll('article img')].map(
+              i => ({src: i.src.slice(0, 80), ok: i.complete && i.naturalWidth > 0,
+                     alt: (i.getAttribute('alt') || '').trim()}))"""
+    )
+    assert all(i["ok"] for i in images), f"{path}: images not loaded: {[i['src'] for i in images if not i['ok']]}"
+    assert all(len(i["alt"]) > 10 for i in images), f"{path}: images without alt text: {images}"
+
+
+def test_chapter_launch_links_point_at_its_notebook(loaded):
+    path, result = loaded
+    if not path.startswith("chapters/"):
+        pytest.skip("not a chapter")
+    notebook = path.removesuffix(".html") + ".ipynb"
+    hrefs = result.page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href)")
+    binder = [h for h in hrefs if "mybinder.org" in h]
+    colab = [h for h in hrefs if "colab.research.google.com" in h]
+    assert binder and all(h.endswith(f"urlpath=lab/tree/{notebook}") for h in binder), binder
+    assert colab and all(h.endswith(notebook) for h in colab), colab
+
+
+def test_widgets_show_their_snapshot_and_nothing_looks_live(loaded):
+    path, result = loaded
+    if not path.startswith("chapters/"):
+        pytest.skip("not a chapter")
+    page = result.page
+    snapshots = page.locator("figure.sa-widget-snapshot")
+    assert snapshots.count() >= 1, f"{path}: every chapter has at least one widget"
+    for i in range(snapshots.count()):
+        assert "make lab" in snapshots.nth(i).inner_text()
+    live = page.locator(".jupyter-widgets, .widget-slider, script[type*='widget-view']")
+    assert live.count() == 0, f"{path}: a frozen widget is on the page"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_dark_mode_screenshot(browser, site_url, screenshots, path):
+    result = _load(browser, site_url, path, scheme="dark")
+    page = result.page
+    page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+    page.screenshot(path=screenshots / _shot_name(path, "dark"), full_page=True)
+    page.context.close()
