@@ -84,7 +84,7 @@ class SoftmaxExplorer(SnapshotMixin, widgets.VBox):
             value=temperature, base=10, min=-1, max=1, step=0.01, description="temperature",
             style=_LABEL_STYLE, layout=_WIDE, readout_format=".2f",
         )
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="600px"))
         self.table = widgets.HTML()
         self.message = widgets.HTML()
 
@@ -139,13 +139,15 @@ class SoftmaxExplorer(SnapshotMixin, widgets.VBox):
         self.table.value = self._table(scores, strengths, naive)
 
     def _table(self, scores, strengths, naive) -> str:
+        cell = "style='border:1px solid #bbb;padding:2px 8px;text-align:right'"
         rows = "".join(
-            f"<tr><th scope='row'>{html.escape(tok)}</th><td>{_fmt(s)}</td><td>{_fmt(e)}</td>"
-            f"<td>{_fmt(n)}</td><td><b>{w:.4f}</b></td></tr>"
+            f"<tr><th scope='row' {cell}>{html.escape(tok)}</th><td {cell}>{_fmt(s)}</td>"
+            f"<td {cell}>{_fmt(e)}</td><td {cell}>{_fmt(n)}</td><td {cell}><b>{w:.4f}</b></td></tr>"
             for tok, s, e, n, w in zip(self.tokens, scores, strengths, naive, self.weights)
         )
         return (
-            "<table class='sa-table'><caption>Scores and weights now</caption><thead><tr>"
+            "<table class='sa-table' style='border-collapse:collapse'>"
+            "<caption>Scores and weights now</caption><thead><tr>"
             "<th scope='col'>token</th><th scope='col'>score</th>"
             "<th scope='col'>exp(score / T)</th><th scope='col'>naive formula</th>"
             "<th scope='col'>softmax</th></tr></thead>"
