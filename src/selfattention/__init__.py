@@ -8,6 +8,7 @@ and figures in :mod:`selfattention.plotting`, so importing the maths stays light
 
 from .attention import SelfAttentionResult, causal_mask, scaled_dot_product_attention, self_attention
 from .device import available_devices, pick_device
+from .mixing import mix, rebalance
 from .similarity import cosine_similarity, dot, score_matrix
 from .softmax import entropy, hardmax, naive_softmax, softmax
 
@@ -21,8 +22,10 @@ __all__ = [
     "dot",
     "entropy",
     "hardmax",
+    "mix",
     "naive_softmax",
     "pick_device",
+    "rebalance",
     "scaled_dot_product_attention",
     "score_matrix",
     "self_attention",

@@ -120,7 +120,8 @@ class Embedding:
 def _fallback(word: str) -> np.ndarray:
     digest = hashlib.sha256(word.lower().encode("utf-8")).digest()
     seed = int.from_bytes(digest[:8], "little")
-    return np.round(np.random.default_rng(seed).normal(scale=0.5, size=len(FEATURES)), 2)
+    # "+ 0.0" turns any -0.0 from rounding into 0.0, so printed vectors stay tidy
+    return np.round(np.random.default_rng(seed).normal(scale=0.5, size=len(FEATURES)), 2) + 0.0
 
 
 def embed(word: str, *, strict: bool = False) -> Embedding:
