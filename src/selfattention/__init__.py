@@ -8,6 +8,7 @@ and figures in :mod:`selfattention.plotting`, so importing the maths stays light
 
 from .attention import SelfAttentionResult, causal_mask, scaled_dot_product_attention, self_attention
 from .device import available_devices, pick_device
+from .first_attention import is_symmetric, weightless_self_attention
 from .mixing import mix, rebalance
 from .similarity import cosine_similarity, dot, score_matrix
 from .softmax import entropy, hardmax, naive_softmax, softmax
@@ -22,6 +23,7 @@ __all__ = [
     "dot",
     "entropy",
     "hardmax",
+    "is_symmetric",
     "mix",
     "naive_softmax",
     "pick_device",
@@ -30,4 +32,5 @@ __all__ = [
     "score_matrix",
     "self_attention",
     "softmax",
+    "weightless_self_attention",
 ]

@@ -1,7 +1,15 @@
 """Interactive widgets for the chapters. Each one also has a static snapshot for the website."""
 
+from .dot_product_explorer import DotProductExplorer
 from .embedding_explorer import EmbeddingExplorer
+from .first_attention_explorer import FirstAttentionExplorer
 from .mixing_explorer import MixingExplorer
 from .softmax_explorer import SoftmaxExplorer
 
-__all__ = ["EmbeddingExplorer", "MixingExplorer", "SoftmaxExplorer"]
+__all__ = [
+    "DotProductExplorer",
+    "EmbeddingExplorer",
+    "FirstAttentionExplorer",
+    "MixingExplorer",
+    "SoftmaxExplorer",
+]
