@@ -10,6 +10,7 @@ from .attention import SelfAttentionResult, causal_mask, scaled_dot_product_atte
 from .device import available_devices, pick_device
 from .first_attention import is_symmetric, weightless_self_attention
 from .mixing import mix, rebalance
+from .multihead import multi_head_attention, padding_mask
 from .similarity import cosine_similarity, dot, score_matrix
 from .softmax import entropy, hardmax, naive_softmax, softmax
 
@@ -25,7 +26,9 @@ __all__ = [
     "hardmax",
     "is_symmetric",
     "mix",
+    "multi_head_attention",
     "naive_softmax",
+    "padding_mask",
     "pick_device",
     "rebalance",
     "scaled_dot_product_attention",

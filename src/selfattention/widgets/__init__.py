@@ -3,13 +3,17 @@
 from .dot_product_explorer import DotProductExplorer
 from .embedding_explorer import EmbeddingExplorer
 from .first_attention_explorer import FirstAttentionExplorer
+from .mask_explorer import MaskExplorer
 from .mixing_explorer import MixingExplorer
+from .recall_quiz import RecallQuiz
 from .softmax_explorer import SoftmaxExplorer
 
 __all__ = [
     "DotProductExplorer",
     "EmbeddingExplorer",
     "FirstAttentionExplorer",
+    "MaskExplorer",
     "MixingExplorer",
+    "RecallQuiz",
     "SoftmaxExplorer",
 ]
