@@ -102,6 +102,7 @@ class SoftmaxExplorer(SnapshotMixin, widgets.VBox):
         self._bars.bars[0].set_label("softmax")
         ax.legend(loc="upper left", frameon=False, fontsize=9)
         self._figure.tight_layout()
+        self._figure.set_layout_engine(None)  # lay out once; redraws then render a single time
 
         controls = [*self.score_sliders, self.shift, self.temperature]
         for control in controls:

@@ -1,0 +1,222 @@
+"""Matrices as accessible HTML tables: numbered heatmaps and plain number tables.
+
+A live widget has to redraw in a few milliseconds, and a matplotlib figure
+turned into a PNG takes tens of them. An HTML table is text: it redraws at
+once, a screen reader can walk it cell by cell, and it can be copied.
+
+Every heatmap cell carries its number, a background colour from the book's
+``viridis`` colormap (the same lookup table matplotlib uses) and black or
+white text, whichever contrasts more with that background by the WCAG
+formula. So the numbers stay readable on every colour, and nothing depends
+on telling colours apart.
+
+These functions are pure: arrays and labels in, an HTML string out.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Sequence
+
+import matplotlib
+import numpy as np
+
+from .plotting import CMAP, to_numpy
+
+__all__ = [
+    "VIRIDIS_RGB",
+    "cell_colour",
+    "contrast_ratio",
+    "heatmap_table",
+    "number_table",
+    "relative_luminance",
+    "text_colour",
+]
+
+VIRIDIS_RGB: np.ndarray = matplotlib.colormaps[CMAP](np.linspace(0.0, 1.0, 256))[:, :3]
+"""The colormap's 256 colours as (256, 3) RGB floats in [0, 1], looked up once."""
+
+
+def relative_luminance(rgb: Sequence[float]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour with channels in [0, 1]."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3]]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(rgb_a: Sequence[float], rgb_b: Sequence[float]) -> float:
+    """WCAG 2 contrast ratio of two colours: from 1 (none) to 21 (black on white)."""
+    light, dark = sorted((relative_luminance(rgb_a), relative_luminance(rgb_b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(rgb: Sequence[float]) -> str:
+    """``"black"`` or ``"white"``: whichever contrasts more with the background ``rgb``.
+
+    On every viridis colour the winner reaches a contrast ratio of at least
+    4.5, the WCAG AA level for normal text.
+    """
+    black = contrast_ratio(rgb, (0.0, 0.0, 0.0))
+    white = contrast_ratio(rgb, (1.0, 1.0, 1.0))
+    return "black" if black >= white else "white"
+
+
+def _hex(rgb: Sequence[float]) -> str:
+    return "#" + "".join(f"{round(255 * c):02x}" for c in rgb[:3])
+
+
+# Both colours of each lookup-table entry, computed once: drawing a cell is two lookups.
+_BACKGROUNDS = [_hex(rgb) for rgb in VIRIDIS_RGB]
+_FOREGROUNDS = [text_colour(rgb) for rgb in VIRIDIS_RGB]
+
+
+def cell_colour(value: float, vmin: float, vmax: float) -> tuple[str, str]:
+    """Background (hex) and text colour of a cell holding ``value``.
+
+    ``vmin`` maps to the first (dark purple) colour and ``vmax`` to the last
+    (yellow); values outside are clipped. When ``vmin == vmax`` every value
+    gets the first colour, as matplotlib does.
+    """
+    if vmax > vmin:
+        index = int(round((value - vmin) / (vmax - vmin) * 255))
+        index = min(max(index, 0), 255)
+    else:
+        index = 0
+    return _BACKGROUNDS[index], _FOREGROUNDS[index]
+
+
+def _fmt(value: float, fmt: str) -> str:
+    text = fmt.format(value)
+    # "-0.00" reads as a negative number; a rounded zero has no sign.
+    if text.startswith("-") and float(text) == 0.0:
+        text = text[1:]
+    return text
+
+
+def _matrix(values, name: str, allow_vector: bool) -> np.ndarray:
+    matrix = to_numpy(values)
+    if matrix.ndim == 1 and allow_vector:
+        matrix = matrix[None, :]
+    if matrix.ndim != 2:
+        expected = "1-D or 2-D" if allow_vector else "2-D (rows, cols)"
+        raise ValueError(f"{name} must be {expected}, got shape {matrix.shape}")
+    if matrix.size == 0:
+        raise ValueError(f"{name} is empty (shape {matrix.shape})")
+    if not np.isfinite(matrix).all():
+        raise ValueError(f"{name} must hold finite numbers only")
+    return matrix
+
+
+def _labels(row_labels, col_labels, shape) -> tuple[list[str], list[str]]:
+    rows, cols = [str(r) for r in row_labels], [str(c) for c in col_labels]
+    if (len(rows), len(cols)) != shape:
+        raise ValueError(
+            f"matrix has shape {shape} but there are {len(rows)} row labels "
+            f"and {len(cols)} column labels"
+        )
+    return rows, cols
+
+
+def _head(caption: str, corner: str, cols: list[str]) -> str:
+    header = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in cols)
+    return (
+        f"<caption>{html.escape(caption)}</caption>"
+        f'<thead><tr><th scope="col">{html.escape(corner)}</th>{header}</tr></thead>'
+    )
+
+
+def heatmap_table(
+    matrix,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    caption: str,
+    fmt: str = "{:.2f}",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    corner: str = "query \\ key",
+) -> str:
+    """An annotated heatmap as an HTML ``<table>``.
+
+    Parameters
+    ----------
+    matrix : array_like, shape (rows, cols)
+        Finite numbers: a list, numpy array or torch tensor.
+    row_labels, col_labels : sequence of str
+        One label per row and per column. They become ``<th scope="row">``
+        and ``<th scope="col">`` cells, HTML-escaped.
+    caption : str
+        Says what the table shows; the colour range is added to it.
+    fmt : str
+        Format of every number, for example ``"{:.2f}"``.
+    vmin, vmax : float, optional
+        The values drawn darkest and brightest. ``None`` takes the matrix's
+        own minimum and maximum.
+    corner : str
+        Text of the top-left header cell (what rows and columns are).
+
+    Returns
+    -------
+    str
+        ``<table class="sa-table sa-heatmap">`` with a caption, a header row
+        and one row per matrix row; every cell holds its formatted number.
+    """
+    matrix = _matrix(matrix, "matrix", allow_vector=False)
+    rows, cols = _labels(row_labels, col_labels, matrix.shape)
+    low = float(matrix.min()) if vmin is None else float(vmin)
+    high = float(matrix.max()) if vmax is None else float(vmax)
+    if not (math.isfinite(low) and math.isfinite(high)) or high < low:
+        raise ValueError(f"vmin and vmax must be finite with vmin <= vmax, got {low} and {high}")
+    legend = f"{caption} Colour: {_fmt(low, fmt)} darkest, {_fmt(high, fmt)} brightest."
+    body = []
+    for label, values in zip(rows, matrix.tolist()):
+        cells = []
+        for value in values:
+            background, foreground = cell_colour(value, low, high)
+            cells.append(
+                f'<td style="background:{background};color:{foreground}">{_fmt(value, fmt)}</td>'
+            )
+        body.append(f'<tr><th scope="row">{html.escape(label)}</th>{"".join(cells)}</tr>')
+    return (
+        f'<table class="sa-table sa-heatmap">{_head(legend, corner, cols)}'
+        f'<tbody>{"".join(body)}</tbody></table>'
+    )
+
+
+def number_table(
+    values,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    caption: str,
+    fmt: str = "{:.2f}",
+    corner: str = "",
+) -> str:
+    """Vectors or a matrix of numbers as a plain HTML ``<table>``.
+
+    Parameters
+    ----------
+    values : array_like, shape (rows, cols) or (cols,)
+        A 1-D vector is shown as a single row.
+    row_labels, col_labels : sequence of str
+        One per row and per column, HTML-escaped.
+    caption : str
+    fmt : str
+        Format of every number.
+    corner : str
+        Text of the top-left header cell.
+
+    Returns
+    -------
+    str
+        ``<table class="sa-table">`` with a caption and header cells.
+    """
+    matrix = _matrix(values, "values", allow_vector=True)
+    rows, cols = _labels(row_labels, col_labels, matrix.shape)
+    body = "".join(
+        f'<tr><th scope="row">{html.escape(label)}</th>'
+        + "".join(f"<td>{_fmt(v, fmt)}</td>" for v in row)
+        + "</tr>"
+        for label, row in zip(rows, matrix.tolist())
+    )
+    return f'<table class="sa-table">{_head(caption, corner, cols)}<tbody>{body}</tbody></table>'

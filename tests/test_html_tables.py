@@ -1,0 +1,174 @@
+"""HTML heatmaps and number tables: colours from viridis, numbers, escaping, contrast, shapes."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+
+from selfattention.html_tables import (
+    VIRIDIS_RGB,
+    cell_colour,
+    contrast_ratio,
+    heatmap_table,
+    number_table,
+    relative_luminance,
+    text_colour,
+)
+
+
+class _Cells(HTMLParser):
+    """Collects the caption, header cells and data cells (with their style) of a table."""
+
+    def __init__(self):
+        super().__init__()
+        self.caption, self.headers, self.cells, self.scopes = "", [], [], []
+        self._where, self._style = None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("caption", "th", "td"):
+            self._where, self._style = tag, attrs.get("style")
+            if tag == "th":
+                self.scopes.append(attrs.get("scope"))
+                self.headers.append("")
+            if tag == "td":
+                self.cells.append(["", self._style])
+
+    def handle_endtag(self, tag):
+        if tag == self._where:
+            self._where = None
+
+    def handle_data(self, data):
+        if self._where == "caption":
+            self.caption += data
+        elif self._where == "th":
+            self.headers[-1] += data
+        elif self._where == "td":
+            self.cells[-1][0] += data
+
+
+def _parse(table: str) -> _Cells:
+    parser = _Cells()
+    parser.feed(table)
+    return parser
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{round(255 * c):02x}" for c in rgb[:3])
+
+
+SCORES = np.array([[1.0, 1.0, 0.0], [2.0, 3.0, 2.0], [2.0, 4.0, 4.0]])
+TOKENS = ["love", "Apple", "phones"]
+
+
+def test_lookup_table_is_matplotlibs_viridis():
+    cmap = matplotlib.colormaps["viridis"]
+    assert VIRIDIS_RGB.shape == (256, 3)
+    np.testing.assert_allclose(VIRIDIS_RGB[0], cmap(0.0)[:3])
+    np.testing.assert_allclose(VIRIDIS_RGB[-1], cmap(1.0)[:3])
+    np.testing.assert_allclose(VIRIDIS_RGB[128], cmap(128)[:3])
+
+
+def test_cell_colours_run_from_first_to_last_viridis_colour():
+    assert cell_colour(0.0, 0.0, 4.0)[0] == _hex(VIRIDIS_RGB[0])
+    assert cell_colour(4.0, 0.0, 4.0)[0] == _hex(VIRIDIS_RGB[-1])
+    assert cell_colour(2.0, 0.0, 4.0)[0] == _hex(VIRIDIS_RGB[128])
+    # clipped outside the range, and the first colour when the range is a single value
+    assert cell_colour(-9.0, 0.0, 4.0) == cell_colour(0.0, 0.0, 4.0)
+    assert cell_colour(9.0, 0.0, 4.0) == cell_colour(4.0, 0.0, 4.0)
+    assert cell_colour(3.0, 3.0, 3.0)[0] == _hex(VIRIDIS_RGB[0])
+
+
+def test_heatmap_cells_carry_numbers_and_viridis_backgrounds():
+    parsed = _parse(heatmap_table(SCORES, TOKENS, TOKENS, caption="Scores.", fmt="{:.1f}"))
+    numbers = [float(text) for text, _ in parsed.cells]
+    np.testing.assert_allclose(numbers, SCORES.ravel())
+    for (text, style), value in zip(parsed.cells, SCORES.ravel()):
+        background, foreground = cell_colour(value, 0.0, 4.0)
+        assert style == f"background:{background};color:{foreground}"
+    # the matrix's own range by default: 0 is darkest, 4 brightest
+    assert parsed.cells[2][1].startswith(f"background:{_hex(VIRIDIS_RGB[0])}")
+    assert parsed.cells[-1][1].startswith(f"background:{_hex(VIRIDIS_RGB[-1])}")
+    assert "0.0 darkest, 4.0 brightest" in parsed.caption
+
+
+def test_heatmap_fixed_range_and_fixed_format():
+    weights = np.array([[0.25, 0.5, 0.25]])
+    parsed = _parse(heatmap_table(weights, ["Apple"], TOKENS, caption="W.", vmin=0, vmax=1))
+    assert [text for text, _ in parsed.cells] == ["0.25", "0.50", "0.25"]
+    assert parsed.cells[1][1].startswith(f"background:{_hex(VIRIDIS_RGB[128])}")
+
+
+def test_headers_are_scoped_and_in_order():
+    parsed = _parse(heatmap_table(SCORES, TOKENS, ["k1", "k2", "k3"], caption="S."))
+    assert parsed.headers == ["query \\ key", "k1", "k2", "k3", *TOKENS]
+    assert parsed.scopes == ["col"] * 4 + ["row"] * 3
+    assert parsed.caption.startswith("S.")
+
+
+def test_labels_and_caption_are_escaped():
+    table = number_table([[1.0]], ["<script>alert(1)</script>"], ['a"&b'], caption="<b>x</b>")
+    assert "<script>" not in table and "&lt;script&gt;" in table
+    assert "a&quot;&amp;b" in table
+    assert "&lt;b&gt;x&lt;/b&gt;" in table
+    parsed = _parse(table)
+    assert parsed.headers[-1] == "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("index", range(0, 256, 5))
+def test_text_colour_is_the_higher_contrast_one_and_meets_wcag_aa(index):
+    rgb = VIRIDIS_RGB[index]
+    colour = text_colour(rgb)
+    black, white = contrast_ratio(rgb, (0, 0, 0)), contrast_ratio(rgb, (1, 1, 1))
+    assert colour == ("black" if black >= white else "white")
+    assert max(black, white) >= 4.5
+
+
+def test_contrast_rule_on_the_ends_of_viridis():
+    assert text_colour(VIRIDIS_RGB[0]) == "white"  # dark purple
+    assert text_colour(VIRIDIS_RGB[-1]) == "black"  # yellow
+    assert contrast_ratio((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)
+    assert relative_luminance((1, 1, 1)) == pytest.approx(1.0)
+
+
+def test_negative_zero_is_written_without_sign_and_tensors_are_accepted():
+    table = number_table(torch.tensor([-0.001, 2.0]), ["v"], ["a", "b"], caption="c")
+    assert [text for text, _ in _parse(table).cells] == ["0.00", "2.00"]
+
+
+def test_number_table_writes_every_number():
+    values = np.arange(6.0).reshape(2, 3) / 3
+    parsed = _parse(number_table(values, ["a", "b"], ["x", "y", "z"], caption="V", fmt="{:.3f}"))
+    assert [text for text, _ in parsed.cells] == [f"{v:.3f}" for v in values.ravel()]
+    assert all(style is None for _, style in parsed.cells)
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: heatmap_table([1.0, 2.0], ["a"], ["x", "y"], caption=""), "2-D"),
+        (lambda: heatmap_table(np.zeros((2, 2, 2)), ["a"], ["x"], caption=""), "2-D"),
+        (lambda: number_table(np.zeros((2, 2, 2)), ["a"], ["x"], caption=""), "1-D or 2-D"),
+        (lambda: heatmap_table(SCORES, TOKENS, ["x"], caption=""), "3 row labels and 1 column"),
+        (lambda: number_table([[1.0, 2.0]], ["a", "b"], ["x", "y"], caption=""),
+         "shape \\(1, 2\\)"),
+        (lambda: heatmap_table(np.zeros((0, 2)), [], ["x", "y"], caption=""), "empty"),
+        (lambda: heatmap_table([[np.nan]], ["a"], ["x"], caption=""), "finite"),
+        (lambda: heatmap_table([[1.0]], ["a"], ["x"], caption="", vmin=2, vmax=1), "vmin <= vmax"),
+    ],
+)
+def test_bad_shapes_and_values_are_refused(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+def test_every_cell_of_a_big_heatmap_has_a_number():
+    matrix = np.random.default_rng(0).normal(size=(12, 12))
+    table = heatmap_table(matrix, [str(i) for i in range(12)], [str(i) for i in range(12)],
+                          caption="big")
+    assert len(re.findall(r"<td ", table)) == 144

@@ -1,0 +1,131 @@
+"""The scaling experiments: variance grows with d_k, softmax saturates, gradients vanish."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import selfattention as sa
+from selfattention.scaling import (
+    D_K_VALUES,
+    attention_rows,
+    sample_scores,
+    score_variance,
+    softmax_gradient_norms,
+    softmax_statistics,
+)
+
+
+def test_d_k_values_are_powers_of_two_from_2_to_1024():
+    assert D_K_VALUES == (2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+
+
+def test_unscaled_variance_is_close_to_d_k():
+    variance = score_variance(n_samples=4000)
+    d_k = np.array(D_K_VALUES)
+    # the sample variance of 4000 draws is within about 5 % (one standard error) here
+    np.testing.assert_allclose(variance / d_k, 1.0, atol=0.2)
+    assert variance[-1] > 100 * variance[0]
+
+
+def test_scaled_variance_is_close_to_one_for_every_d_k():
+    variance = score_variance(n_samples=4000, scaled=True)
+    np.testing.assert_allclose(variance, 1.0, atol=0.2)
+
+
+def test_scaled_scores_are_the_unscaled_ones_divided_by_sqrt_d_k():
+    raw = sample_scores(64, 100, seed=3)
+    np.testing.assert_allclose(sample_scores(64, 100, scaled=True, seed=3), raw / 8.0)
+
+
+def test_draws_are_seeded_and_do_not_depend_on_the_other_d_k():
+    np.testing.assert_array_equal(sample_scores(16, 50, seed=1), sample_scores(16, 50, seed=1))
+    assert not np.array_equal(sample_scores(16, 50, seed=1), sample_scores(16, 50, seed=2))
+    alone = score_variance((32,), 500)
+    together = score_variance((2, 32), 500)
+    assert alone[0] == together[1]
+
+
+def test_scores_match_a_direct_dot_product():
+    d_k = 8
+    rng = np.random.default_rng([0, d_k])
+    queries, keys = rng.standard_normal((5, d_k)), rng.standard_normal((5, d_k))
+    expected = [float(sa.dot(q, k)) for q, k in zip(queries, keys)]
+    np.testing.assert_allclose(sample_scores(d_k, 5), expected)
+
+
+def test_attention_rows_are_softmax_of_the_logits():
+    logits, weights = attention_rows(16, n_rows=20, T=5, scaled=True)
+    assert logits.shape == weights.shape == (20, 5)
+    np.testing.assert_allclose(weights, sa.softmax(logits))
+    np.testing.assert_allclose(weights.sum(axis=-1), 1.0)
+    raw, _ = attention_rows(16, n_rows=20, T=5)
+    np.testing.assert_allclose(logits, raw / 4.0)
+
+
+def test_saturation_grows_with_d_k_without_scaling():
+    stats = softmax_statistics(n_rows=300)
+    assert np.all(np.diff(stats.max_weight) > -0.02)  # rises, up to sampling noise
+    assert stats.max_weight[0] < 0.5 and stats.max_weight[-1] > 0.9
+    assert stats.entropy[-1] < 0.2 and stats.entropy[0] > 1.4  # log(8) = 2.08 is an even split
+    assert np.all(np.diff(stats.entropy) < 0.05)
+
+
+def test_scaling_keeps_rows_equally_spread_for_every_d_k():
+    stats = softmax_statistics(n_rows=300, scaled=True)
+    assert np.ptp(stats.max_weight) < 0.1
+    assert np.ptp(stats.entropy) < 0.15
+    assert stats.entropy.min() > 1.5
+
+
+def test_gradient_norm_falls_without_scaling_and_holds_with_it():
+    unscaled = softmax_statistics(n_rows=300)
+    scaled = softmax_statistics(n_rows=300, scaled=True)
+    assert unscaled.grad_norm[-1] < 1e-3 * unscaled.grad_norm[0]
+    assert np.all(unscaled.grad_norm[3:] < scaled.grad_norm[3:])
+    assert scaled.grad_norm.max() < 2 * scaled.grad_norm.min()
+    np.testing.assert_array_equal(unscaled.d_k, D_K_VALUES)
+
+
+def test_gradient_matches_the_softmax_jacobian_formula():
+    rng = np.random.default_rng(11)
+    logits, upstream = rng.normal(size=(6, 4)) * 3, rng.normal(size=(6, 4))
+    weights = sa.softmax(logits)
+    # dL/dz = w * (g - w . g) for L = sum_j w_j g_j
+    by_hand = weights * (upstream - (weights * upstream).sum(axis=-1, keepdims=True))
+    np.testing.assert_allclose(softmax_gradient_norms(logits, upstream),
+                               np.linalg.norm(by_hand, axis=-1))
+    z = torch.tensor(logits, requires_grad=True)
+    (torch.softmax(z, -1) * torch.tensor(upstream)).sum().backward()
+    np.testing.assert_allclose(softmax_gradient_norms(logits, upstream), z.grad.norm(dim=-1))
+
+
+def test_a_saturated_row_passes_almost_no_gradient():
+    upstream = np.ones((1, 3)) * np.array([[1.0, -1.0, 0.5]])
+    flat = softmax_gradient_norms(np.zeros((1, 3)), upstream)
+    peaked = softmax_gradient_norms(np.array([[50.0, 0.0, 0.0]]), upstream)
+    assert peaked[0] < 1e-15 < flat[0]
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: sample_scores(0), ValueError, "d_k must be at least 1"),
+        (lambda: sample_scores(2.5), TypeError, "d_k must be an int"),
+        (lambda: sample_scores(True), TypeError, "d_k must be an int"),
+        (lambda: sample_scores(4, 1), ValueError, "n_samples must be at least 2"),
+        (lambda: sample_scores(4, seed=-1), ValueError, "seed must be at least 0"),
+        (lambda: score_variance(64), TypeError, "single int"),
+        (lambda: score_variance(()), ValueError, "d_ks is empty"),
+        (lambda: score_variance((4, 0)), ValueError, "each d_k in d_ks"),
+        (lambda: attention_rows(4, T=1), ValueError, "T must be at least 2"),
+        (lambda: attention_rows(4, n_rows=0), ValueError, "n_rows must be at least 1"),
+        (lambda: softmax_gradient_norms(np.zeros(3), np.zeros(3)), ValueError, "n_rows, T"),
+        (lambda: softmax_gradient_norms(np.zeros((2, 3)), np.zeros((2, 2))), ValueError,
+         "upstream must have the shape"),
+    ],
+)
+def test_bad_arguments_are_refused(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
