@@ -6,9 +6,11 @@ from .embedding_explorer import EmbeddingExplorer
 from .first_attention_explorer import FirstAttentionExplorer
 from .mask_explorer import MaskExplorer
 from .mixing_explorer import MixingExplorer
+from .real_attention_explorer import RealAttentionExplorer
 from .recall_quiz import RecallQuiz
 from .scaling_explorer import ScalingExplorer
 from .softmax_explorer import SoftmaxExplorer
+from .training_explorer import TrainingExplorer
 
 __all__ = [
     "AttentionExplorer",
@@ -17,7 +19,9 @@ __all__ = [
     "FirstAttentionExplorer",
     "MaskExplorer",
     "MixingExplorer",
+    "RealAttentionExplorer",
     "RecallQuiz",
     "ScalingExplorer",
     "SoftmaxExplorer",
+    "TrainingExplorer",
 ]
