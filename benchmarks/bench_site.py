@@ -23,21 +23,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve():
-    handler = functools.partial(_Quiet, directory=str(SITE))
+def _serve(site: Path):
+    handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-def main() -> list[dict]:
+def main(site: Path = SITE) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    if not (SITE / "index.html").exists():
+    if not (site / "index.html").exists():
         raise SystemExit("no built site: run `make book` first")
-    server = _serve()
+    server = _serve(site)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    pages = sorted(p.relative_to(SITE).as_posix() for p in SITE.glob("**/*.html")
+    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("**/*.html")
                    if p.name not in {"genindex.html", "search.html", "index.html"} and "_static" not in p.parts)
     rows = []
     with sync_playwright() as playwright:
