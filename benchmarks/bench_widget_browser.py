@@ -89,7 +89,9 @@ def measure() -> list[float]:
     lab = subprocess.Popen(
         [str(jupyter), "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
-         f"--ServerApp.root_dir={work}", "--LabApp.news_url=None"],
+         f"--ServerApp.root_dir={work}", "--LabApp.news_url=None",
+         # the same server extension `make lab` enables: kernel websockets without Nagle's delay
+         "--ServerApp.jpserver_extensions={'selfattention.lab': True}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
