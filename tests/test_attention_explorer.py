@@ -332,3 +332,12 @@ def test_a_typed_sentence_shows_the_matrices_it_uses(explorer):
     explorer.sentence.value = "I love apple pie"
     assert explorer.message.value == ""
     np.testing.assert_allclose(parse_matrix(explorer.w_v_text.value, "W_V"), explorer.setup.w_v)
+
+
+def test_projection_columns_are_named_consistently():
+    from selfattention.widgets.attention_explorer import _column_names
+
+    axes = ("technology", "fruit")
+    assert _column_names(np.array([[1.0, 1.0], [0.0, 1.0]]), axes, "k") == ["k1", "k2"]
+    assert _column_names(np.array([[0.0, 1.0], [1.0, 0.0]]), axes, "q") == ["fruit", "technology"]
+    assert _column_names(np.eye(2), ("a", "b", "c"), "v") == ["v1", "v2"]  # axes do not match

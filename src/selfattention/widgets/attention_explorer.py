@@ -200,15 +200,20 @@ def format_matrix(matrix) -> str:
 
 
 def _column_names(weight: np.ndarray, axis_names: tuple[str, ...], prefix: str) -> list[str]:
-    """Name a projection's output columns after the input axis each one copies, if any."""
-    names = []
-    for j, column in enumerate(weight.T):
+    """Name a projection's output columns.
+
+    When every column copies one input axis (an identity or a selection of
+    features), the columns keep those axes' names, so "technology" stays
+    readable. Otherwise they are numbered, ``q1, q2, ...``: mixing the two
+    styles in one table would suggest that some columns mean more than others.
+    """
+    copied = []
+    for column in weight.T:
         nonzero = np.flatnonzero(column)
-        if len(nonzero) == 1 and column[nonzero[0]] == 1.0 and len(axis_names) == len(column):
-            names.append(axis_names[nonzero[0]])
-        else:
-            names.append(f"{prefix}{j + 1}")
-    return names
+        if len(nonzero) != 1 or column[nonzero[0]] != 1.0 or len(axis_names) != len(column):
+            return [f"{prefix}{j + 1}" for j in range(weight.shape[1])]
+        copied.append(axis_names[nonzero[0]])
+    return copied
 
 
 def _projection_names(setup: Setup) -> tuple[list[str], list[str], list[str]]:
