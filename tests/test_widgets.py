@@ -88,3 +88,16 @@ def test_a_failing_update_shows_a_message_and_keeps_the_widget(monkeypatch):
 def test_softmax_explorer_refuses_bad_settings(kwargs, words):
     with pytest.raises(ValueError, match=words):
         SoftmaxExplorer(**kwargs)
+
+
+def test_snapshot_mixin_steps_aside_when_the_base_has_no_mimebundle():
+    from selfattention.widgets._live import SnapshotMixin
+
+    class OldStyleWidget:  # like ipywidgets 7, which displays through _ipython_display_
+        pass
+
+    class Widget(SnapshotMixin, OldStyleWidget):
+        def snapshot(self):
+            return "<p>snapshot</p>"
+
+    assert Widget()._repr_mimebundle_() is None

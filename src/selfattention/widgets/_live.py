@@ -43,7 +43,10 @@ class SnapshotMixin:
         raise NotImplementedError
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
+        parent = getattr(super(), "_repr_mimebundle_", None)
+        if parent is None:  # ipywidgets 7 (Colab) displays through _ipython_display_ instead
+            return None
+        bundle = parent(**kwargs)
         if bundle is not None:
             bundle["text/html"] = self.snapshot()
         return bundle
