@@ -29,9 +29,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP)  ## build the website strictly into _build/html, running every notebook
 	$(BIN)/python scripts/vendor_assets.py
-	@# Sphinx 7.4 does not overwrite files already in _static: drop our own so edits to _assets show.
-	cd _assets && find . -maxdepth 1 -name '*.css' -exec rm -f ../_build/html/_static/{} \;
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	@# Sphinx copies _assets only when a page was rebuilt, and never over an existing
+	@# file: copy the stylesheet ourselves so an edit to it always shows.
+	cp -f _assets/*.css _build/html/_static/
 	@echo
 	@echo "The book is in $(CURDIR)/_build/html"
 	@echo "Open _build/html/index.html in a browser, or serve it with:"

@@ -168,5 +168,8 @@ def test_dark_mode_screenshot(browser, site_url, screenshots, path):
     page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
     page.wait_for_timeout(300)
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+    # mermaid draws dark diagrams itself; the theme's image inversion must not undo that
+    filters = page.evaluate("() => [...document.querySelectorAll('pre.mermaid svg')].map(s => getComputedStyle(s).filter)")
+    assert all(f == "none" for f in filters), f"{path}: diagrams are filtered in dark mode: {filters}"
     page.screenshot(path=screenshots / _shot_name(path, "dark"), full_page=True)
     page.context.close()
