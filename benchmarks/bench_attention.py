@@ -7,39 +7,24 @@ stores them. The ratio says what that clarity costs.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import torch
 import torch.nn.functional as F
 
 import selfattention as sa
+from selfattention.cost import fastest_seconds
 
 D_K = 64
 
 
-def _median_seconds(fn, repeats: int, sync) -> float:
-    fn()  # warm up
-    sync()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        sync()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def run(device: str = "cpu", lengths=(128, 512, 2048)) -> list[dict]:
-    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     generator = torch.Generator(device="cpu").manual_seed(0)
     rows = []
     for T in lengths:
         q, k, v = (torch.randn(T, D_K, generator=generator).to(device) for _ in range(3))
         repeats = 50 if T <= 512 else 15
-        with torch.inference_mode():
-            ours = _median_seconds(lambda: sa.scaled_dot_product_attention(q, k, v), repeats, sync)
-            theirs = _median_seconds(lambda: F.scaled_dot_product_attention(q, k, v), repeats, sync)
+        with torch.inference_mode():  # the package's own timer: fastest of `repeats` after a warm-up
+            ours = fastest_seconds(lambda: sa.scaled_dot_product_attention(q, k, v), repeats, device=device)
+            theirs = fastest_seconds(lambda: F.scaled_dot_product_attention(q, k, v), repeats, device=device)
         rows.append({"device": device, "T": T, "ours_ms": ours * 1e3, "torch_ms": theirs * 1e3,
                      "ratio": ours / theirs})
     return rows
@@ -49,7 +34,7 @@ def main() -> list[dict]:
     rows = run("cpu")
     if torch.cuda.is_available():
         rows += run("cuda", lengths=(128, 512, 2048, 8192))
-    print(f"Attention, d_k={D_K}, float32, {torch.get_num_threads()} CPU thread(s), median time")
+    print(f"Attention, d_k={D_K}, float32, {torch.get_num_threads()} CPU thread(s), fastest of 15-50 runs")
     print(f"{'device':>6} {'T':>6} {'package':>11} {'torch':>11} {'ratio':>7}")
     for r in rows:
         print(f"{r['device']:>6} {r['T']:>6} {r['ours_ms']:>8.3f} ms {r['torch_ms']:>8.3f} ms "

@@ -59,3 +59,11 @@ def test_tokenize_and_bad_input():
         tokenize(["apple"])
     with pytest.raises(ValueError, match="word is empty"):
         embed(" ")
+
+
+def test_feature_vector_names_its_axes():
+    from selfattention.embeddings import feature_vector
+
+    np.testing.assert_array_equal(feature_vector(technology=2, fruit=2), embed("apple").vector)
+    with pytest.raises(ValueError, match="unknown feature 'colour'"):
+        feature_vector(colour=1)

@@ -25,6 +25,7 @@ __all__ = [
     "Embedding",
     "embed",
     "embed_sentence",
+    "feature_vector",
     "tokenize",
 ]
 
@@ -34,11 +35,21 @@ FEATURES = ("technology", "fruit", "object", "feeling", "action", "nature", "ani
 _F = {name: i for i, name in enumerate(FEATURES)}
 
 
-def _vec(**features: float) -> np.ndarray:
+def feature_vector(**features: float) -> np.ndarray:
+    """A vector of the toy space from named features; the others are 0.
+
+    >>> feature_vector(technology=2, fruit=2)
+    array([2., 2., 0., 0., 0., 0., 0., 0.])
+    """
     vector = np.zeros(len(FEATURES))
     for name, value in features.items():
+        if name not in _F:
+            raise ValueError(f"unknown feature {name!r}; the features are {', '.join(FEATURES)}")
         vector[_F[name]] = value
     return vector
+
+
+_vec = feature_vector  # short name for the table below
 
 
 VOCABULARY: dict[str, np.ndarray] = {

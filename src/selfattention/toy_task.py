@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .embeddings import FEATURES, VOCABULARY
+from .embeddings import FEATURES, VOCABULARY, feature_vector
 
 __all__ = [
     "AMBIGUOUS",
@@ -93,15 +93,7 @@ anything, so a model that simply averages the whole sentence can be misled.
 PAD = "<pad>"
 """Token id 0: fills short sentences up to the batch length; attention ignores it."""
 
-_F = {name: i for i, name in enumerate(FEATURES)}
-
-
-def _vec(**features: float) -> np.ndarray:
-    vector = np.zeros(len(FEATURES))
-    for name, value in features.items():
-        vector[_F[name]] = value
-    return vector
-
+_vec = feature_vector
 
 # Hand-set vectors for the words the book's vocabulary does not have. Context
 # words are concrete nouns: they carry "object", "nature" or "money", which
