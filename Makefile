@@ -55,8 +55,11 @@ test-site: $(STAMP) $(CHROMIUM)  ## browser tests of the built site (run make bo
 check-binder:  ## build a fresh venv from binder/ alone and run every notebook in it
 	bash scripts/check_binder.sh
 
+# Jupyter refuses to run as root unless told to (containers, CI machines).
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
 lab: $(STAMP)  ## open JupyterLab on the chapters, with widgets working
-	$(BIN)/jupyter lab --ServerApp.root_dir=chapters
+	$(BIN)/jupyter lab --ServerApp.root_dir=chapters $(ALLOW_ROOT)
 
 bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(BIN)/python benchmarks/run.py
