@@ -157,7 +157,8 @@ def test_widgets_show_their_snapshot_and_nothing_looks_live(loaded):
     assert snapshots.count() >= 1, f"{path}: every chapter has at least one widget"
     for i in range(snapshots.count()):
         assert "make lab" in snapshots.nth(i).inner_text()
-    live = page.locator(".jupyter-widgets, .widget-slider, script[type*='widget-view']")
+    live = page.locator(".jupyter-widgets, .widget-slider, script[type*='widget-view'], "
+                        "script[type*='widget-state']")
     assert live.count() == 0, f"{path}: a frozen widget is on the page"
 
 
