@@ -33,6 +33,15 @@ def snapshot_html(png: bytes, alt: str, title: str, details: str = "") -> str:
     )
 
 
+def alert_html(exc: Exception, kept: str = "") -> str:
+    """The message a widget shows when an update fails and it keeps its previous state.
+
+    ``kept`` says what is still shown, e.g. "The previous vectors are kept."
+    """
+    suffix = f". {kept}" if kept else ""
+    return f'<span role="alert">Could not update: {html.escape(str(exc))}{suffix}</span>'
+
+
 class SnapshotMixin:
     """Adds the static snapshot to an ipywidgets container's display bundle.
 

@@ -8,7 +8,6 @@ similarity, which ignores the lengths.
 
 from __future__ import annotations
 
-import html
 import math
 
 import ipywidgets as widgets
@@ -17,7 +16,7 @@ import numpy as np
 from ..arrows import angle_between, polar_to_xy, vector_pair, xy_to_polar
 from ..plotting import figure_png, new_figure
 from ..similarity import cosine_similarity, dot
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["DotProductExplorer"]
 
@@ -135,10 +134,7 @@ class DotProductExplorer(SnapshotMixin, widgets.VBox):
             a, b = read_vectors()
             self._show(a, b)
         except Exception as exc:  # keep the widget alive and say what went wrong
-            self.message.value = (
-                f'<span role="alert">Could not update: {html.escape(str(exc))}. '
-                "The previous vectors are kept.</span>"
-            )
+            self.message.value = alert_html(exc, "The previous vectors are kept.")
             self._sync_polar()
             self._sync_coordinates()
             return

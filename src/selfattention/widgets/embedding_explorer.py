@@ -11,7 +11,7 @@ import numpy as np
 from ..embeddings import FEATURES, SENTENCES, VOCABULARY, Embedding, embed, embed_sentence
 from ..plotting import bar_chart, figure_png, new_figure
 from ..views import check_feature, feature_view
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["EmbeddingExplorer"]
 
@@ -154,10 +154,7 @@ class EmbeddingExplorer(SnapshotMixin, widgets.VBox):
             self.state = state
             self.message.value = ""
         except Exception as exc:  # keep the widget alive and say what went wrong
-            self.message.value = (
-                f'<span role="alert">Could not update: {html.escape(str(exc))}. '
-                "Still showing the previous word and sentence.</span>"
-            )
+            self.message.value = alert_html(exc, "Still showing the previous word and sentence.")
             try:
                 self._draw(previous)
             except Exception:  # pragma: no cover - the previous state drew before

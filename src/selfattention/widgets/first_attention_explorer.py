@@ -16,7 +16,7 @@ import numpy as np
 from ..embeddings import FEATURES, SENTENCES, embed, tokenize
 from ..first_attention import attends_most_to_itself, max_asymmetry, weightless_self_attention
 from ..plotting import figure_png, heatmap, new_figure
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["FirstAttentionExplorer"]
 
@@ -145,10 +145,7 @@ class FirstAttentionExplorer(SnapshotMixin, widgets.VBox):
             self._syncing = False
 
     def _fail(self, exc: Exception) -> None:
-        self.message.value = (
-            f'<span role="alert">Could not update: {html.escape(str(exc))}. '
-            "The previous state is kept.</span>"
-        )
+        self.message.value = alert_html(exc, "The previous state is kept.")
 
     # --- reacting to the controls ------------------------------------------------------
 

@@ -18,7 +18,7 @@ from ..attention import causal_mask
 from ..embeddings import FEATURES, SENTENCES, embed_sentence
 from ..multihead import multi_head_attention, padding_mask
 from ..plotting import figure_png, heatmap, new_figure
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["MaskExplorer", "MASK_KINDS", "HEAD_CHOICES", "MAX_TOKENS"]
 
@@ -148,9 +148,7 @@ class MaskExplorer(SnapshotMixin, widgets.VBox):
             self._redraw()
             self.message.value = ""
         except Exception as exc:  # keep the last good picture and say what went wrong
-            self.message.value = (
-                f'<span role="alert">Could not update: {html.escape(str(exc))}</span>'
-            )
+            self.message.value = alert_html(exc)
 
     # --- computation ----------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from ..embeddings import FEATURES, Embedding, embed_sentence
 from ..mixing import mix, rebalance
 from ..plotting import figure_png, new_figure
 from ..views import check_feature, feature_view, view_limits
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["MixingExplorer"]
 
@@ -181,10 +181,7 @@ class MixingExplorer(SnapshotMixin, widgets.VBox):
             self._syncing = False
 
     def _fail(self, exc: Exception) -> None:
-        self.message.value = (
-            f'<span role="alert">Could not update: {html.escape(str(exc))}. '
-            "Still showing the previous weights.</span>"
-        )
+        self.message.value = alert_html(exc, "Still showing the previous weights.")
 
     def _apply(self, sentence: _Sentence, weights: np.ndarray) -> None:
         """Compute and draw a new state; only if both succeed does it become the state."""

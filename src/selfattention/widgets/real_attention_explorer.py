@@ -9,7 +9,7 @@ import numpy as np
 
 from ..plotting import figure_png, heatmap, new_figure
 from ..pretrained import encode_sentence, load_pretrained
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["RealAttentionExplorer"]
 
@@ -116,7 +116,7 @@ class RealAttentionExplorer(SnapshotMixin, widgets.VBox):
             self._redraw(encoding)
             self.message.value = ""
         except Exception as exc:  # keep the previous state and say what went wrong
-            self.message.value = f'<span role="alert">Could not update: {html.escape(str(exc))}</span>'
+            self.message.value = alert_html(exc)
 
     def _redraw(self, encoding) -> None:
         layer, head = self.layer.value, self.head.value

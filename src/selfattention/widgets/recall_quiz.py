@@ -17,7 +17,7 @@ import matplotlib
 from matplotlib.patches import Rectangle
 
 from ..plotting import CMAP, figure_png, new_figure
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["Card", "CARDS", "RecallQuiz"]
 
@@ -184,9 +184,7 @@ class RecallQuiz(SnapshotMixin, widgets.VBox):
             update()
             self.message.value = ""
         except Exception as exc:  # keep the widget alive and say what went wrong
-            self.message.value = (
-                f'<span role="alert">Could not update: {html.escape(str(exc))}</span>'
-            )
+            self.message.value = alert_html(exc)
 
     def _redraw(self, status: list[bool | None] | None = None) -> None:
         status = self.status if status is None else status

@@ -7,7 +7,6 @@ softmax (the curve for every d_k, with the current one marked).
 
 from __future__ import annotations
 
-import html
 import math
 
 import ipywidgets as widgets
@@ -17,7 +16,7 @@ from matplotlib.ticker import NullLocator
 from ..plotting import bar_chart, figure_png, new_figure
 from ..scaling import D_K_VALUES, attention_rows, sample_scores, softmax_statistics
 from ..softmax import entropy, softmax
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["ScalingExplorer"]
 
@@ -135,9 +134,7 @@ class ScalingExplorer(SnapshotMixin, widgets.VBox):
             self._redraw()
             self.message.value = ""
         except Exception as exc:  # keep the previous picture and say what went wrong
-            self.message.value = (
-                f'<span role="alert">Could not update: {html.escape(str(exc))}</span>'
-            )
+            self.message.value = alert_html(exc)
 
     def _redraw(self) -> None:
         d_k, scaled = self.d_k.value, self.scaling.value

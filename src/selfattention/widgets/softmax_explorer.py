@@ -11,7 +11,7 @@ import numpy as np
 
 from ..plotting import bar_chart, figure_png, new_figure
 from ..softmax import hardmax, naive_softmax, softmax
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["SoftmaxExplorer"]
 
@@ -123,7 +123,7 @@ class SoftmaxExplorer(SnapshotMixin, widgets.VBox):
             self._redraw()
             self.message.value = ""
         except Exception as exc:  # keep the widget alive and say what went wrong
-            self.message.value = f'<span role="alert">Could not update: {html.escape(str(exc))}</span>'
+            self.message.value = alert_html(exc)
 
     def _redraw(self) -> None:
         scores, temperature = self.scores, self.temperature.value

@@ -17,7 +17,7 @@ import numpy as np
 from ..plotting import CMAP, figure_png, heatmap, new_figure
 from ..toy_task import AMBIGUOUS, LABELS, Example, example_from_text
 from ..training import TrainingRun, sentence_attention
-from ._live import SnapshotMixin, snapshot_html
+from ._live import SnapshotMixin, alert_html, snapshot_html
 
 __all__ = ["TrainingExplorer"]
 
@@ -154,7 +154,7 @@ class TrainingExplorer(SnapshotMixin, widgets.VBox):
             self._redraw()
             self.message.value = ""
         except Exception as exc:  # keep the widget alive and say what went wrong
-            self.message.value = f'<span role="alert">Could not update: {html.escape(str(exc))}</span>'
+            self.message.value = alert_html(exc)
 
     def _redraw(self) -> None:
         index, example = self.checkpoint.value, self.example
