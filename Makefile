@@ -1,31 +1,48 @@
 # Self-Attention, Built by Hand. `make help` lists the targets.
-# Each target sets up what it needs the first time: a .venv with the pinned
-# requirements and the selfattention package installed editable.
+# Each target sets up what it needs the first time: a .venv with the locked
+# requirements (requirements.txt, every package pinned with its hashes) and the
+# selfattention package installed editable.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# PyTorch's own index serves torch's CPU build (2.13.0+cpu); used when reachable.
+TORCH_INDEX := https://download.pytorch.org/whl/cpu
 
 .DEFAULT_GOAL := help
-.PHONY: help setup book test test-site check-binder lab bench clean
+.PHONY: help setup lock lint book test test-site check-binder lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 setup: $(STAMP)  ## create .venv and install everything (done automatically by the others)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements.in pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 	  echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@# The lock is for Python 3.11; elsewhere install the direct pins of requirements.in.
+	@index=$$($(BIN)/python -c 'import urllib.request as r; r.urlopen("$(TORCH_INDEX)/", timeout=5); print("--extra-index-url $(TORCH_INDEX)")' 2>/dev/null); \
+	if $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+	  echo "pip install --require-hashes -r requirements.txt $$index"; \
+	  $(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt $$index; \
+	else \
+	  echo "note: requirements.txt is locked for Python 3.11; installing requirements.in's direct pins"; \
+	  $(BIN)/python -m pip install --quiet -r requirements.in $$index; \
+	fi
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@# JupyterLab's widget round trips without Nagle's delay (src/selfattention/lab.py)
 	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
 	cp jupyter-config/jupyter_server_config.d/selfattention.json $(VENV)/etc/jupyter/jupyter_server_config.d/
 	@touch $(STAMP)
+
+lock:  ## re-resolve requirements.in and binder/requirements.in into the hashed locks
+	@test -x $(BIN)/python || $(MAKE) setup
+	$(BIN)/python scripts/lock_requirements.py
+
+lint: $(STAMP)  ## ruff on the package, tests, notebooks and scripts
+	$(BIN)/ruff check .
 
 book: $(STAMP)  ## build the website strictly into _build/html, running every notebook
 	$(BIN)/python scripts/vendor_assets.py

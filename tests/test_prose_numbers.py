@@ -1,0 +1,51 @@
+"""No number in a chapter's prose that no code produced (scripts/check_prose_numbers.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+_spec = importlib.util.spec_from_file_location(
+    "check_prose_numbers", ROOT / "scripts" / "check_prose_numbers.py"
+)
+scanner = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = scanner  # dataclasses look their module up there
+_spec.loader.exec_module(scanner)
+
+
+def numbers(markdown: str) -> list[str]:
+    return [number for number, _ in scanner.typed_numbers(markdown)]
+
+
+def test_a_typed_number_is_found():
+    assert numbers("*love*, six points behind, gets 0.00005 of the weight") == ["0.00005"]
+    assert numbers("The gap between -2 and 8 is 10.") == ["2", "8", "10"]
+    assert numbers("a 9× smaller gradient, 2.50e-02") == ["9", "2.50"]
+
+
+def test_glued_maths_and_code_numbers_are_not_prose():
+    text = (
+        "The gap is {glue:text}`gap:.0f`; $\\sqrt{d_k} = 8$ and `x[2]`.\n\n"
+        "$$\nA = \\operatorname{softmax}(S / \\sqrt{2})\n$$\n"
+        "```python\nprint(3 * 4)\n```\n"
+        "See [the paper](https://arxiv.org/abs/1706.03762) and {term}`d_k <Head size>`."
+    )
+    assert numbers(text) == []
+
+
+def test_structural_references_are_allowed():
+    text = (
+        "As chapter 5 showed, and chapters 3 and 4 before it, step 2 of exercise 3 uses\n"
+        "layer 2, head 7, or head (5, 11) of all-MiniLM-L6-v2 (Vaswani et al., 2017), in\n"
+        "2-D, with 32-bit floats. Weights sum to 1 and are at least 0.\n"
+        "1. a list item\n**2.** an exercise"
+    )
+    assert numbers(text) == []
+
+
+def test_inline_maths_may_span_a_line_break():
+    assert numbers("both give $3 \\times 2 \\times\n0.5$ here") == []
