@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from ._arrays import ArrayLike, Backend, check_positive, convert, convert_mask
+from ._arrays import ArrayLike, check_positive, convert, convert_mask
 from .similarity import check_queries_keys
 from .softmax import stable_softmax, stable_softmax_
 
@@ -39,6 +39,34 @@ def _check_keys_values(keys: torch.Tensor, values: torch.Tensor) -> None:
         )
 
 
+_HALF = (torch.float16, torch.bfloat16)
+
+
+def _working_dtype(dtype: torch.dtype) -> torch.dtype:
+    """float16 and bfloat16 are computed in float32; other dtypes as they come."""
+    return torch.float32 if dtype in _HALF else dtype
+
+
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+def _check_no_overflow(tensor: torch.Tensor, inputs: str, what: str) -> None:
+    """Raise if ``tensor``, computed from finite ``inputs``, overflowed its dtype to inf or NaN.
+
+    ``what`` names the result, e.g. ``"their scores"``; the message says which
+    inputs to scale down instead of letting NaN weights come back.
+    """
+    if bool(torch.isfinite(tensor).all()):
+        return
+    dtype = tensor.dtype
+    hint = ", or pass float32 inputs" if dtype in _HALF else ""
+    raise ValueError(
+        f"{inputs} are too large: {what} overflowed {_dtype_name(dtype)} (largest finite "
+        f"value {torch.finfo(dtype).max:.4g}) and would give inf or NaN; scale them down{hint}"
+    )
+
+
 def _masked(scaled: torch.Tensor, mask: Any) -> torch.Tensor:
     """Put -inf where the mask forbids attention, after checking every row keeps a key."""
     mask = convert_mask(mask, scaled, tuple(scaled.shape))
@@ -53,9 +81,10 @@ def _masked(scaled: torch.Tensor, mask: Any) -> torch.Tensor:
 
 
 def _attend(queries, keys, values, mask, scale, *, keep_scores: bool = True):
-    """The computation itself, on checked tensors.
+    """The computation itself, on checked tensors of one dtype (not half precision).
 
-    Returns ``(scores, scaled, weights, output, scale)``. With
+    Returns ``(scores, scaled, weights, output, scale)``. Scores that overflow
+    to inf or NaN raise a ValueError instead of turning into NaN weights. With
     ``keep_scores=False`` (the fast path of :func:`scaled_dot_product_attention`)
     the raw and scaled scores are not kept: the scale is folded into the
     queries, a (T, d_k) multiply instead of a (T, T) one, and softmax
@@ -71,6 +100,7 @@ def _attend(queries, keys, values, mask, scale, *, keep_scores: bool = True):
     else:
         scores = None
         scaled = (queries * scale) @ keys_t  # same numbers, scaled on the smaller side
+    _check_no_overflow(scaled, "queries and keys", f"their scores times scale={scale:.4g}")
     if mask is not None:
         scaled = _masked(scaled, mask)
     needs_grad = torch.is_grad_enabled() and scaled.requires_grad
@@ -79,6 +109,7 @@ def _attend(queries, keys, values, mask, scale, *, keep_scores: bool = True):
     else:
         weights = stable_softmax_(scaled)
     output = weights @ values  # (..., T_q, T_k) @ (..., T_k, d_v) -> (..., T_q, d_v)
+    _check_no_overflow(output, "values", "the output weights @ values")
     return scores, scaled, weights, output, scale
 
 
@@ -114,12 +145,28 @@ def scaled_dot_product_attention(
     weights : shape (..., T_q, T_k)
         The attention weights. Each row is non-negative and sums to 1;
         masked entries are exactly 0.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit together, a mask row forbids every key, or
+        the scores overflow to inf (finite but huge queries and keys).
+
+    Notes
+    -----
+    float16 and bfloat16 inputs are computed in float32 and the results cast
+    back, which matches torch's own ``scaled_dot_product_attention``: a
+    softmax taken in half precision of scores in the hundreds would lose
+    most of its digits (float16 steps by 0.25 between 256 and 512).
     """
     (queries, keys, values), backend = convert(
         {"queries": queries, "keys": keys, "values": values}, min_ndim=_QKV_DIMS
     )
+    dtype = queries.dtype
+    work = _working_dtype(dtype)
+    queries, keys, values = (t.to(work) for t in (queries, keys, values))
     _, _, weights, output, _ = _attend(queries, keys, values, mask, scale, keep_scores=False)
-    return backend.restore(output), backend.restore(weights)
+    return backend.restore(output.to(dtype)), backend.restore(weights.to(dtype))
 
 
 @dataclass(frozen=True)
@@ -177,6 +224,18 @@ def self_attention(
     SelfAttentionResult
         ``queries = x @ w_q``, ``keys = x @ w_k``, ``values = x @ w_v``, then
         the scores, weights and output of scaled dot-product attention.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit together, a mask row forbids every key, or
+        an intermediate overflows (finite but huge inputs): the error names
+        the inputs that are too large instead of returning NaN.
+
+    Notes
+    -----
+    float16 and bfloat16 inputs are computed in float32 and every
+    intermediate is cast back, as in :func:`scaled_dot_product_attention`.
     """
     (x, w_q, w_k, w_v), backend = convert(
         {"x": x, "w_q": w_q, "w_k": w_k, "w_v": w_v},
@@ -195,16 +254,44 @@ def self_attention(
             f"w_q and w_k must give queries and keys of the same size d_k, got w_q of shape "
             f"{tuple(w_q.shape)} and w_k of shape {tuple(w_k.shape)}"
         )
+    dtype = x.dtype
+    work = _working_dtype(dtype)
+    x, w_q, w_k, w_v = (t.to(work) for t in (x, w_q, w_k, w_v))
     queries = x @ w_q  # (..., T, d_model) @ (d_model, d_k) -> (..., T, d_k)
     keys = x @ w_k  # (..., T, d_model) @ (d_model, d_k) -> (..., T, d_k)
     values = x @ w_v  # (..., T, d_model) @ (d_model, d_v) -> (..., T, d_v)
+    projections = {"queries": (queries, "w_q"), "keys": (keys, "w_k"), "values": (values, "w_v")}
+    for name, (tensor, weight) in projections.items():
+        _check_no_overflow(tensor, f"x and {weight}", f"{name} = x @ {weight}")
     scores, scaled, weights, output, scale = _attend(queries, keys, values, mask, scale)
-    return _result(backend, queries, keys, values, scores, scaled, weights, output, scale)
+    intermediates = {
+        "queries": queries, "keys": keys, "values": values, "scores": scores,
+        "scaled_scores": scaled, "weights": weights, "output": output,
+    }
+    if work != dtype:
+        intermediates = _cast_back(intermediates, dtype)
+    return SelfAttentionResult(
+        **{name: backend.restore(t) for name, t in intermediates.items()}, scale=scale
+    )
 
 
-def _result(backend: Backend, *tensors_and_scale) -> SelfAttentionResult:
-    *tensors, scale = tensors_and_scale
-    return SelfAttentionResult(*(backend.restore(t) for t in tensors), scale=scale)
+_INPUTS_OF = {
+    "queries": "x and w_q", "keys": "x and w_k", "values": "x and w_v",
+    "scores": "queries and keys", "scaled_scores": "queries and keys",
+    "weights": "queries and keys", "output": "values",
+}
+
+
+def _cast_back(intermediates: dict[str, torch.Tensor], dtype: torch.dtype) -> dict[str, torch.Tensor]:
+    """Cast float32 intermediates back to half precision, refusing any that no longer fit."""
+    cast = {}
+    for name, tensor in intermediates.items():
+        back = tensor.to(dtype)
+        # masked scaled scores are -inf on purpose; only the others must stay finite
+        check = back.masked_fill(torch.isneginf(tensor), 0) if name == "scaled_scores" else back
+        _check_no_overflow(check, _INPUTS_OF[name], f"their {name}, fine in float32,")
+        cast[name] = back
+    return cast
 
 
 def causal_mask(n_tokens: int):
