@@ -255,6 +255,15 @@ def test_token_count_mismatch_names_keys_and_values():
         sa.scaled_dot_product_attention(np.ones((2, 2)), np.ones((3, 2)), np.ones((4, 2)))
 
 
+def test_batch_mismatch_on_values_names_values_and_the_shapes():
+    q = np.ones((2, 3, 4))
+    with pytest.raises(ValueError, match=r"batch dimensions of values \(3,\).*\(2,\)"):
+        sa.scaled_dot_product_attention(q, q, np.ones((3, 3, 4)))
+    # batch dimensions that broadcast are still fine
+    output, _ = sa.scaled_dot_product_attention(q, q, np.ones((1, 3, 5)))
+    assert output.shape == (2, 3, 5)
+
+
 @pytest.mark.parametrize("name", ["queries", "keys", "values"])
 def test_one_dimensional_input_is_refused(name):
     args = {"queries": np.ones((2, 2)), "keys": np.ones((2, 2)), "values": np.ones((2, 2))}

@@ -30,13 +30,24 @@ def _resolve_scale(scale: Any, d_k: int) -> float:
     return check_positive(scale, "scale")
 
 
-def _check_keys_values(keys: torch.Tensor, values: torch.Tensor) -> None:
+def _check_values(queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor) -> None:
+    """Raise if values (..., T_k, d_v) do not fit the checked queries and keys."""
     if keys.shape[-2] != values.shape[-2]:
         raise ValueError(
             f"keys and values must have the same number of tokens T, got keys of shape "
             f"{tuple(keys.shape)} (T={keys.shape[-2]}) and values of shape "
             f"{tuple(values.shape)} (T={values.shape[-2]})"
         )
+    batch = torch.broadcast_shapes(queries.shape[:-2], keys.shape[:-2])
+    try:
+        torch.broadcast_shapes(batch, values.shape[:-2])
+    except RuntimeError:
+        raise ValueError(
+            f"the batch dimensions of values {tuple(values.shape[:-2])} do not broadcast with "
+            f"those of queries and keys {tuple(batch)}; got queries of shape "
+            f"{tuple(queries.shape)}, keys of shape {tuple(keys.shape)} and values of shape "
+            f"{tuple(values.shape)}"
+        ) from None
 
 
 _HALF = (torch.float16, torch.bfloat16)
@@ -91,7 +102,7 @@ def _attend(queries, keys, values, mask, scale, *, keep_scores: bool = True):
     overwrites the scores in place when no gradient needs them.
     """
     check_queries_keys(queries, keys)
-    _check_keys_values(keys, values)
+    _check_values(queries, keys, values)
     scale = _resolve_scale(scale, queries.shape[-1])
     keys_t = keys.transpose(-2, -1)
     if keep_scores:
