@@ -186,27 +186,37 @@ def _promote(dtypes) -> torch.dtype:
     return result
 
 
-def convert_mask(mask: Any, like: torch.Tensor, target_shape: tuple[int, ...]) -> torch.Tensor:
-    """Check a boolean mask (True = may attend) and broadcast it to ``target_shape``."""
-    if isinstance(mask, torch.Tensor):
-        tensor = mask
-    elif isinstance(mask, (np.ndarray, list, tuple)):
-        array = _list_to_numpy(mask, "mask") if not isinstance(mask, np.ndarray) else mask
+def convert_bool(
+    value: Any, like: torch.Tensor, name: str, meaning: str = "True = may attend"
+) -> torch.Tensor:
+    """Check a boolean array, tensor or nested list and return it on ``like``'s device.
+
+    ``name`` and ``meaning`` (what ``True`` stands for) appear in the error
+    messages; ragged lists and 0/1 numbers are refused with a clear error.
+    """
+    if isinstance(value, torch.Tensor):
+        tensor = value
+    elif isinstance(value, (np.ndarray, list, tuple)):
+        array = _list_to_numpy(value, name) if not isinstance(value, np.ndarray) else value
         if array.dtype != np.bool_:
             raise TypeError(
-                f"mask must be boolean (True = may attend), got dtype {array.dtype}; "
-                "for a 0/1 array use mask.astype(bool)"
+                f"{name} must be boolean ({meaning}), got dtype {array.dtype}; "
+                f"for a 0/1 array use {name}.astype(bool)"
             )
         tensor = torch.from_numpy(np.asarray(array, order="C"))
     else:
-        raise TypeError(f"mask must be a boolean array or tensor, got {_describe(mask)}")
+        raise TypeError(f"{name} must be a boolean array or tensor, got {_describe(value)}")
     if tensor.dtype != torch.bool:
         raise TypeError(
-            f"mask must be boolean (True = may attend), got dtype {tensor.dtype}; "
-            "for a 0/1 tensor use mask.bool()"
+            f"{name} must be boolean ({meaning}), got dtype {tensor.dtype}; "
+            f"for a 0/1 tensor use {name}.bool()"
         )
-    if tensor.device != like.device:
-        tensor = tensor.to(like.device)
+    return tensor.to(like.device) if tensor.device != like.device else tensor
+
+
+def convert_mask(mask: Any, like: torch.Tensor, target_shape: tuple[int, ...]) -> torch.Tensor:
+    """Check a boolean mask (True = may attend) and broadcast it to ``target_shape``."""
+    tensor = convert_bool(mask, like, "mask")
     try:
         shape = torch.broadcast_shapes(tuple(tensor.shape), target_shape)
     except RuntimeError:
