@@ -237,3 +237,90 @@ def check_positive(value: Any, name: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number greater than 0, got {value}")
     return value
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, (np.ndarray, torch.Tensor)):
+        return _describe(value)
+    return f"{type(value).__name__} {value!r}" if isinstance(value, str) else type(value).__name__
+
+
+def check_int(
+    value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Check that ``value`` is a whole number, optionally within bounds, and return it as an int.
+
+    Parameters
+    ----------
+    value : int or numpy integer
+        Python ints and numpy integers (``np.int64``, ...) are accepted; bool,
+        floats (even ``3.0``), strings and arrays are not.
+    name : str
+        The argument's name, for the error messages.
+    minimum, maximum : int, optional
+        Inclusive bounds.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer.
+    ValueError
+        If ``value`` lies outside ``[minimum, maximum]``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {_type_name(value)}")
+    value = int(value)
+    too_low = minimum is not None and value < minimum
+    too_high = maximum is not None and value > maximum
+    if too_low or too_high:
+        if minimum is not None and maximum is not None:
+            raise ValueError(f"{name} must be an int from {minimum} to {maximum}, got {value}")
+        if too_low:
+            raise ValueError(f"{name} must be at least {minimum}, got {value}")
+        raise ValueError(f"{name} must be at most {maximum}, got {value}")
+    return value
+
+
+def check_number(
+    value: Any, name: str, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    """Check that ``value`` is a finite real number, optionally within bounds; return a float.
+
+    Parameters
+    ----------
+    value : int, float or numpy scalar
+        Strings (even ``"2"``), bool, complex numbers and arrays are refused.
+    name : str
+        The argument's name, for the error messages.
+    minimum, maximum : float, optional
+        Inclusive bounds.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    ValueError
+        If ``value`` is inf or NaN, or lies outside ``[minimum, maximum]``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {_type_name(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    too_low = minimum is not None and value < minimum
+    too_high = maximum is not None and value > maximum
+    if too_low or too_high:
+        if minimum is not None and maximum is not None:
+            raise ValueError(f"{name} must lie in [{minimum:g}, {maximum:g}], got {value:g}")
+        if too_low:
+            raise ValueError(f"{name} must be at least {minimum:g}, got {value:g}")
+        raise ValueError(f"{name} must be at most {maximum:g}, got {value:g}")
+    return value
