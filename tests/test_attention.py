@@ -105,6 +105,67 @@ def test_self_attention_keeps_autograd(rng):
     assert all(t.grad is not None and torch.isfinite(t.grad).all() for t in [x, *w])
 
 
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_with_scores_of_a_few_hundred_equals_torch_sdpa(rng, dtype):
+    # scaled scores of a few hundred: float16 keeps only 0.25 of resolution there, so
+    # softmax taken in half precision gets the weights (and the output) badly wrong
+    q = torch.from_numpy(rng.normal(size=(2, 3, 6, 8)) * 60).to(dtype)
+    k = torch.from_numpy(rng.normal(size=(2, 3, 6, 8))).to(dtype)
+    v = torch.from_numpy(rng.normal(size=(2, 3, 6, 4))).to(dtype)
+    scaled = q.float() @ k.float().transpose(-2, -1) / math.sqrt(8)
+    assert 100 < scaled.abs().max() < 1000
+    output, weights = sa.scaled_dot_product_attention(q, k, v)
+    assert output.dtype == weights.dtype == dtype
+    expected = F.scaled_dot_product_attention(q, k, v)
+    eps = torch.finfo(dtype).eps  # one rounding of the half-precision result
+    torch.testing.assert_close(output.float(), expected.float(), atol=eps, rtol=eps)
+    torch.testing.assert_close(weights.float(), torch.softmax(scaled, -1), atol=eps, rtol=0)
+
+
+def test_float16_scores_beyond_its_range_still_equal_torch_sdpa():
+    # q . k / sqrt(d_k) is about 1e5 here: more than float16 can hold (65504)
+    q = torch.tensor([[300.0, 300.0], [1.0, 2.0]], dtype=torch.float16)
+    k = torch.tensor([[300.0, 300.0], [-300.0, 300.0]], dtype=torch.float16)
+    v = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float16)
+    output, weights = sa.scaled_dot_product_attention(q, k, v)
+    torch.testing.assert_close(output, F.scaled_dot_product_attention(q, k, v))
+    torch.testing.assert_close(weights[0], torch.tensor([1.0, 0.0], dtype=torch.float16))
+
+
+def test_self_attention_in_float16_computes_in_float32(rng):
+    x = torch.from_numpy(rng.normal(size=(5, 4)) * 6).half()
+    w = [torch.from_numpy(rng.normal(size=(4, 4))).half() for _ in range(3)]
+    result = sa.self_attention(x, *w)
+    reference = sa.self_attention(x.float(), *(m.float() for m in w))
+    for name in ("queries", "scores", "weights", "output"):
+        got, want = getattr(result, name), getattr(reference, name)
+        assert got.dtype == torch.float16
+        torch.testing.assert_close(got.float(), want, atol=4e-3, rtol=2e-3)
+
+
+def test_overflowing_scores_are_an_error_not_nan():
+    x = np.full((3, 2), 1e200)
+    with pytest.raises(ValueError, match="queries and keys are too large: .*overflowed float64"):
+        sa.self_attention(x, np.eye(2), np.eye(2), np.eye(2))
+    big = np.full((3, 2), 1e200)
+    with pytest.raises(ValueError, match="queries and keys are too large: .*overflowed float64"):
+        sa.scaled_dot_product_attention(big, big, np.ones((3, 2)))
+
+
+def test_overflowing_projections_are_an_error_not_nan():
+    x = np.full((3, 2), 1e200)
+    with pytest.raises(ValueError, match=r"x and w_v are too large: values = x @ w_v overflowed"):
+        sa.self_attention(x, np.eye(2) * 1e-200, np.eye(2) * 1e-200, np.eye(2) * 1e200)
+
+
+def test_results_too_large_for_float16_are_an_error_not_inf():
+    # computed in float32 the scores are fine, but 200 * 200 * 2 = 80000 > 65504
+    x = torch.full((2, 2), 200.0, dtype=torch.float16)
+    eye = torch.eye(2, dtype=torch.float16)
+    with pytest.raises(ValueError, match="queries and keys are too large: .*float16"):
+        sa.self_attention(x, eye, eye, eye)
+
+
 # --- types, dtypes, devices -------------------------------------------------------------
 
 
@@ -192,6 +253,15 @@ def test_d_k_mismatch_names_queries_and_keys():
 def test_token_count_mismatch_names_keys_and_values():
     with pytest.raises(ValueError, match=r"keys and values must have the same number of tokens T.*T=3.*T=4"):
         sa.scaled_dot_product_attention(np.ones((2, 2)), np.ones((3, 2)), np.ones((4, 2)))
+
+
+def test_batch_mismatch_on_values_names_values_and_the_shapes():
+    q = np.ones((2, 3, 4))
+    with pytest.raises(ValueError, match=r"batch dimensions of values \(3,\).*\(2,\)"):
+        sa.scaled_dot_product_attention(q, q, np.ones((3, 3, 4)))
+    # batch dimensions that broadcast are still fine
+    output, _ = sa.scaled_dot_product_attention(q, q, np.ones((1, 3, 5)))
+    assert output.shape == (2, 3, 5)
 
 
 @pytest.mark.parametrize("name", ["queries", "keys", "values"])

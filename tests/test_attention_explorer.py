@@ -121,6 +121,12 @@ def test_unknown_preset_is_refused():
         AttentionExplorer(temperature=50)
 
 
+@pytest.mark.parametrize("temperature", ["2", None, True])
+def test_a_temperature_that_is_not_a_number_is_a_type_error(temperature):
+    with pytest.raises(TypeError, match="temperature must be a real number"):
+        AttentionExplorer(temperature=temperature)
+
+
 # -- scaling and temperature ---------------------------------------------------
 
 

@@ -139,3 +139,10 @@ def test_display_bundle_has_live_view_and_static_snapshot():
 def test_refuses_bad_settings(kwargs, words):
     with pytest.raises(ValueError, match=words):
         DotProductExplorer(**kwargs)
+
+
+@pytest.mark.parametrize("name", ["length_a", "angle_a", "length_b", "angle_b"])
+@pytest.mark.parametrize("value", ["2", None, True])
+def test_settings_that_are_not_numbers_are_type_errors(name, value):
+    with pytest.raises(TypeError, match=f"{name} must be a real number"):
+        DotProductExplorer(**{name: value})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pytest
 
@@ -44,6 +46,37 @@ def test_unknown_word_gets_a_labelled_deterministic_fallback():
     assert not np.array_equal(first.vector, embed("giraffe").vector)
     with pytest.raises(KeyError, match="'zebra' is not in the toy vocabulary"):
         embed("zebra", strict=True)
+
+
+def test_words_with_accents_stay_whole():
+    assert tokenize("café au lait") == ["café", "au", "lait"]
+    assert tokenize("Crème brûlée, naïve façade!") == ["Crème", "brûlée", "naïve", "façade"]
+    assert tokenize("Straße Ärger Øl") == ["Straße", "Ärger", "Øl"]
+    assert tokenize("нейронная сеть") == ["нейронная", "сеть"]
+    # combining marks belong to the letter before them: Devanagari vowel signs and virama
+    assert tokenize("नमस्ते दुनिया") == ["नमस्ते", "दुनिया"]
+    # the same accent typed as e + a combining acute comes back as one precomposed letter
+    decomposed = unicodedata.normalize("NFD", "café")
+    assert len(decomposed) == 5 and tokenize(decomposed) == ["café"]
+    # apostrophes still join, in any case
+    assert tokenize("DIDN'T l'été") == ["DIDN'T", "l'été"]
+    assert embed("DIDN'T").known
+
+
+def test_accented_words_get_their_own_fallback_vector():
+    embeddings, x = embed_sentence("café au lait")
+    assert [e.word for e in embeddings] == ["café", "au", "lait"]
+    assert x.shape == (3, len(FEATURES))
+    cafe = embeddings[0]
+    assert not cafe.known and cafe.label == "café (unknown: fallback vector)"
+    # the accent is part of the word: "café" is not "caf", nor "cafe"
+    assert not np.array_equal(cafe.vector, embed("caf").vector)
+    assert not np.array_equal(cafe.vector, embed("cafe").vector)
+    # but case and the way the accent was typed do not matter
+    for spelling in ("CAFÉ", "Café", unicodedata.normalize("NFD", "café")):
+        np.testing.assert_array_equal(embed(spelling).vector, cafe.vector)
+    # German sharp s: "STRASSE" is the upper case of "straße"
+    np.testing.assert_array_equal(embed("STRASSE").vector, embed("straße").vector)
 
 
 def test_embedding_returns_a_copy():

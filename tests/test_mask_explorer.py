@@ -148,3 +148,15 @@ def test_describe_follows_the_state():
 def test_refuses_bad_settings(kwargs, words):
     with pytest.raises(ValueError, match=words):
         MaskExplorer(**kwargs)
+
+
+@pytest.mark.parametrize("name", ["n_heads", "pad", "seed"])
+@pytest.mark.parametrize("value", ["2", 2.0, True])
+def test_settings_that_are_not_ints_are_type_errors(name, value):
+    with pytest.raises(TypeError, match=f"{name} must be an int"):
+        MaskExplorer(**{name: value})
+
+
+def test_numpy_integers_are_accepted():
+    explorer = MaskExplorer(n_heads=np.int64(4), pad=np.int64(2), seed=np.int64(11))
+    assert explorer.weights.shape[0] == 4 and explorer.pad.value == 2

@@ -201,6 +201,8 @@ def test_rebalance_gives_a_probability_vector_with_the_chosen_value(weights, dat
         ([0.5, 0.5], 0, "0.3", TypeError, "new_value must be a real number"),
         ([1.5, -0.5], 0, 0.3, ValueError, "weights must be non-negative"),
         ([[0.5, 0.5]], 0, 0.3, ValueError, "weights must have 1 dimension"),
+        ([0.0, 0.0, 0.0], 0, 0.3, ValueError, "weights are all 0"),
+        ([0.0], 0, 0.3, ValueError, "weights are all 0"),
     ],
 )
 def test_rebalance_refuses_bad_input(weights, index, value, error, words):

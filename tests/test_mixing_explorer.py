@@ -145,3 +145,9 @@ def test_display_bundle_has_live_view_and_static_snapshot():
 def test_refuses_bad_settings(kwargs, error, words):
     with pytest.raises(error, match=words):
         MixingExplorer(**kwargs)
+
+
+@pytest.mark.parametrize("bad", ["0.5", None, True])
+def test_weights_that_are_not_numbers_are_type_errors(bad):
+    with pytest.raises(TypeError, match=r"weights\[1\] must be a real number"):
+        MixingExplorer(weights=(0.1, bad, 0.4))

@@ -177,6 +177,9 @@ def test_rectangular_projections_and_output_size(rng):
         ({"mask": "causal"}, TypeError, "mask must be a boolean array or tensor"),
         ({"key_padding_mask": np.ones(4, dtype=bool)}, ValueError, "key_padding_mask must have shape"),
         ({"key_padding_mask": np.ones(5, dtype=int)}, TypeError, "key_padding_mask must be boolean"),
+        ({"mask": [[True] * 5] * 4 + [[True] * 3]}, ValueError, "mask is ragged"),
+        ({"key_padding_mask": [True, [True, False]]}, ValueError, "key_padding_mask is ragged"),
+        ({"mask": [[1, 0]] * 2}, TypeError, r"mask must be boolean .*mask.astype\(bool\)"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(rng, change, error, words):

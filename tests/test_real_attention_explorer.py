@@ -79,9 +79,13 @@ def test_display_bundle_has_live_view_and_static_snapshot():
 @pytest.mark.parametrize(
     "kwargs, error, words",
     [
-        ({"layer": 6}, ValueError, "layer must be an int between 0 and 5"),
-        ({"head": -1}, ValueError, "head must be an int between 0 and 11"),
-        ({"max_tokens": 40}, ValueError, "max_tokens must be an int between 3 and 24"),
+        ({"layer": 6}, ValueError, "layer must be an int from 0 to 5"),
+        ({"head": -1}, ValueError, "head must be an int from 0 to 11"),
+        ({"max_tokens": 40}, ValueError, "max_tokens must be an int from 3 to 24"),
+        ({"layer": "1"}, TypeError, "layer must be an int"),
+        ({"head": 1.0}, TypeError, "head must be an int"),
+        ({"max_tokens": True}, TypeError, "max_tokens must be an int"),
+        ({"max_tokens": "20"}, TypeError, "max_tokens must be an int"),
         ({"sentence": ""}, ValueError, "sentence is empty"),
     ],
 )

@@ -89,6 +89,9 @@ def test_a_custom_deck():
         ({"cards": []}, ValueError, "1 to 20 cards"),
         ({"cards": [("q", "a")]}, TypeError, "every card must be"),
         ({"start": 15}, ValueError, "start must be a card index"),
+        ({"start": "0"}, TypeError, "start must be an int"),
+        ({"start": 0.0}, TypeError, "start must be an int"),
+        ({"start": True}, TypeError, "start must be an int"),
     ],
 )
 def test_refuses_bad_settings(kwargs, error, words):

@@ -90,8 +90,15 @@ def test_a_failing_update_shows_a_message_and_keeps_the_state(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "kwargs, words", [({"d_k": 3}, "d_k must be one of"), ({"T": 1}, "T must lie")]
+    "kwargs, words", [({"d_k": 3}, "d_k must be one of"), ({"T": 1}, "T must be an int from 2 to 16")]
 )
 def test_bad_settings_are_refused(kwargs, words):
     with pytest.raises(ValueError, match=words):
         ScalingExplorer(**kwargs)
+
+
+@pytest.mark.parametrize("name", ["d_k", "T", "seed"])
+@pytest.mark.parametrize("value", ["8", 8.0, True])
+def test_settings_that_are_not_ints_are_type_errors(name, value):
+    with pytest.raises(TypeError, match=f"{name} must be an int"):
+        ScalingExplorer(**{name: value})

@@ -91,8 +91,11 @@ def test_refuses_bad_settings(run):
         TrainingExplorer(run, sentences=[])
     with pytest.raises(ValueError, match="at most 12 tokens"):
         TrainingExplorer(run, sentences=["i love " + "really " * 12 + "apple pie"])
-    with pytest.raises(ValueError, match="checkpoint must be between 0 and 5"):
+    with pytest.raises(ValueError, match="checkpoint must be an int from 0 to 5"):
         TrainingExplorer(run, checkpoint=6)
+    for bad in ("0", 1.0, True):
+        with pytest.raises(TypeError, match="checkpoint must be an int"):
+            TrainingExplorer(run, checkpoint=bad)
     with pytest.raises(ValueError, match="exactly one context word"):
         TrainingExplorer(run, sentences=["i love apple"])
     example = example_from_text("apple pie")

@@ -186,27 +186,37 @@ def _promote(dtypes) -> torch.dtype:
     return result
 
 
-def convert_mask(mask: Any, like: torch.Tensor, target_shape: tuple[int, ...]) -> torch.Tensor:
-    """Check a boolean mask (True = may attend) and broadcast it to ``target_shape``."""
-    if isinstance(mask, torch.Tensor):
-        tensor = mask
-    elif isinstance(mask, (np.ndarray, list, tuple)):
-        array = _list_to_numpy(mask, "mask") if not isinstance(mask, np.ndarray) else mask
+def convert_bool(
+    value: Any, like: torch.Tensor, name: str, meaning: str = "True = may attend"
+) -> torch.Tensor:
+    """Check a boolean array, tensor or nested list and return it on ``like``'s device.
+
+    ``name`` and ``meaning`` (what ``True`` stands for) appear in the error
+    messages; ragged lists and 0/1 numbers are refused with a clear error.
+    """
+    if isinstance(value, torch.Tensor):
+        tensor = value
+    elif isinstance(value, (np.ndarray, list, tuple)):
+        array = _list_to_numpy(value, name) if not isinstance(value, np.ndarray) else value
         if array.dtype != np.bool_:
             raise TypeError(
-                f"mask must be boolean (True = may attend), got dtype {array.dtype}; "
-                "for a 0/1 array use mask.astype(bool)"
+                f"{name} must be boolean ({meaning}), got dtype {array.dtype}; "
+                f"for a 0/1 array use {name}.astype(bool)"
             )
         tensor = torch.from_numpy(np.asarray(array, order="C"))
     else:
-        raise TypeError(f"mask must be a boolean array or tensor, got {_describe(mask)}")
+        raise TypeError(f"{name} must be a boolean array or tensor, got {_describe(value)}")
     if tensor.dtype != torch.bool:
         raise TypeError(
-            f"mask must be boolean (True = may attend), got dtype {tensor.dtype}; "
-            "for a 0/1 tensor use mask.bool()"
+            f"{name} must be boolean ({meaning}), got dtype {tensor.dtype}; "
+            f"for a 0/1 tensor use {name}.bool()"
         )
-    if tensor.device != like.device:
-        tensor = tensor.to(like.device)
+    return tensor.to(like.device) if tensor.device != like.device else tensor
+
+
+def convert_mask(mask: Any, like: torch.Tensor, target_shape: tuple[int, ...]) -> torch.Tensor:
+    """Check a boolean mask (True = may attend) and broadcast it to ``target_shape``."""
+    tensor = convert_bool(mask, like, "mask")
     try:
         shape = torch.broadcast_shapes(tuple(tensor.shape), target_shape)
     except RuntimeError:
@@ -226,4 +236,91 @@ def check_positive(value: Any, name: str) -> float:
     value = float(value)
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number greater than 0, got {value}")
+    return value
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, (np.ndarray, torch.Tensor)):
+        return _describe(value)
+    return f"{type(value).__name__} {value!r}" if isinstance(value, str) else type(value).__name__
+
+
+def check_int(
+    value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Check that ``value`` is a whole number, optionally within bounds, and return it as an int.
+
+    Parameters
+    ----------
+    value : int or numpy integer
+        Python ints and numpy integers (``np.int64``, ...) are accepted; bool,
+        floats (even ``3.0``), strings and arrays are not.
+    name : str
+        The argument's name, for the error messages.
+    minimum, maximum : int, optional
+        Inclusive bounds.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer.
+    ValueError
+        If ``value`` lies outside ``[minimum, maximum]``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {_type_name(value)}")
+    value = int(value)
+    too_low = minimum is not None and value < minimum
+    too_high = maximum is not None and value > maximum
+    if too_low or too_high:
+        if minimum is not None and maximum is not None:
+            raise ValueError(f"{name} must be an int from {minimum} to {maximum}, got {value}")
+        if too_low:
+            raise ValueError(f"{name} must be at least {minimum}, got {value}")
+        raise ValueError(f"{name} must be at most {maximum}, got {value}")
+    return value
+
+
+def check_number(
+    value: Any, name: str, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    """Check that ``value`` is a finite real number, optionally within bounds; return a float.
+
+    Parameters
+    ----------
+    value : int, float or numpy scalar
+        Strings (even ``"2"``), bool, complex numbers and arrays are refused.
+    name : str
+        The argument's name, for the error messages.
+    minimum, maximum : float, optional
+        Inclusive bounds.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    ValueError
+        If ``value`` is inf or NaN, or lies outside ``[minimum, maximum]``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {_type_name(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    too_low = minimum is not None and value < minimum
+    too_high = maximum is not None and value > maximum
+    if too_low or too_high:
+        if minimum is not None and maximum is not None:
+            raise ValueError(f"{name} must lie in [{minimum:g}, {maximum:g}], got {value:g}")
+        if too_low:
+            raise ValueError(f"{name} must be at least {minimum:g}, got {value:g}")
+        raise ValueError(f"{name} must be at most {maximum:g}, got {value:g}")
     return value

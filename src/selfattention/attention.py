@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from ._arrays import ArrayLike, Backend, check_positive, convert, convert_mask
+from ._arrays import ArrayLike, check_positive, convert, convert_mask
 from .similarity import check_queries_keys
 from .softmax import stable_softmax, stable_softmax_
 
@@ -30,13 +30,52 @@ def _resolve_scale(scale: Any, d_k: int) -> float:
     return check_positive(scale, "scale")
 
 
-def _check_keys_values(keys: torch.Tensor, values: torch.Tensor) -> None:
+def _check_values(queries: torch.Tensor, keys: torch.Tensor, values: torch.Tensor) -> None:
+    """Raise if values (..., T_k, d_v) do not fit the checked queries and keys."""
     if keys.shape[-2] != values.shape[-2]:
         raise ValueError(
             f"keys and values must have the same number of tokens T, got keys of shape "
             f"{tuple(keys.shape)} (T={keys.shape[-2]}) and values of shape "
             f"{tuple(values.shape)} (T={values.shape[-2]})"
         )
+    batch = torch.broadcast_shapes(queries.shape[:-2], keys.shape[:-2])
+    try:
+        torch.broadcast_shapes(batch, values.shape[:-2])
+    except RuntimeError:
+        raise ValueError(
+            f"the batch dimensions of values {tuple(values.shape[:-2])} do not broadcast with "
+            f"those of queries and keys {tuple(batch)}; got queries of shape "
+            f"{tuple(queries.shape)}, keys of shape {tuple(keys.shape)} and values of shape "
+            f"{tuple(values.shape)}"
+        ) from None
+
+
+_HALF = (torch.float16, torch.bfloat16)
+
+
+def _working_dtype(dtype: torch.dtype) -> torch.dtype:
+    """float16 and bfloat16 are computed in float32; other dtypes as they come."""
+    return torch.float32 if dtype in _HALF else dtype
+
+
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+def _check_no_overflow(tensor: torch.Tensor, inputs: str, what: str) -> None:
+    """Raise if ``tensor``, computed from finite ``inputs``, overflowed its dtype to inf or NaN.
+
+    ``what`` names the result, e.g. ``"their scores"``; the message says which
+    inputs to scale down instead of letting NaN weights come back.
+    """
+    if bool(torch.isfinite(tensor).all()):
+        return
+    dtype = tensor.dtype
+    hint = ", or pass float32 inputs" if dtype in _HALF else ""
+    raise ValueError(
+        f"{inputs} are too large: {what} overflowed {_dtype_name(dtype)} (largest finite "
+        f"value {torch.finfo(dtype).max:.4g}) and would give inf or NaN; scale them down{hint}"
+    )
 
 
 def _masked(scaled: torch.Tensor, mask: Any) -> torch.Tensor:
@@ -53,16 +92,17 @@ def _masked(scaled: torch.Tensor, mask: Any) -> torch.Tensor:
 
 
 def _attend(queries, keys, values, mask, scale, *, keep_scores: bool = True):
-    """The computation itself, on checked tensors.
+    """The computation itself, on checked tensors of one dtype (not half precision).
 
-    Returns ``(scores, scaled, weights, output, scale)``. With
+    Returns ``(scores, scaled, weights, output, scale)``. Scores that overflow
+    to inf or NaN raise a ValueError instead of turning into NaN weights. With
     ``keep_scores=False`` (the fast path of :func:`scaled_dot_product_attention`)
     the raw and scaled scores are not kept: the scale is folded into the
     queries, a (T, d_k) multiply instead of a (T, T) one, and softmax
     overwrites the scores in place when no gradient needs them.
     """
     check_queries_keys(queries, keys)
-    _check_keys_values(keys, values)
+    _check_values(queries, keys, values)
     scale = _resolve_scale(scale, queries.shape[-1])
     keys_t = keys.transpose(-2, -1)
     if keep_scores:
@@ -71,6 +111,7 @@ def _attend(queries, keys, values, mask, scale, *, keep_scores: bool = True):
     else:
         scores = None
         scaled = (queries * scale) @ keys_t  # same numbers, scaled on the smaller side
+    _check_no_overflow(scaled, "queries and keys", f"their scores times scale={scale:.4g}")
     if mask is not None:
         scaled = _masked(scaled, mask)
     needs_grad = torch.is_grad_enabled() and scaled.requires_grad
@@ -79,6 +120,7 @@ def _attend(queries, keys, values, mask, scale, *, keep_scores: bool = True):
     else:
         weights = stable_softmax_(scaled)
     output = weights @ values  # (..., T_q, T_k) @ (..., T_k, d_v) -> (..., T_q, d_v)
+    _check_no_overflow(output, "values", "the output weights @ values")
     return scores, scaled, weights, output, scale
 
 
@@ -114,12 +156,28 @@ def scaled_dot_product_attention(
     weights : shape (..., T_q, T_k)
         The attention weights. Each row is non-negative and sums to 1;
         masked entries are exactly 0.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit together, a mask row forbids every key, or
+        the scores overflow to inf (finite but huge queries and keys).
+
+    Notes
+    -----
+    float16 and bfloat16 inputs are computed in float32 and the results cast
+    back, which matches torch's own ``scaled_dot_product_attention``: a
+    softmax taken in half precision of scores in the hundreds would lose
+    most of its digits (float16 steps by 0.25 between 256 and 512).
     """
     (queries, keys, values), backend = convert(
         {"queries": queries, "keys": keys, "values": values}, min_ndim=_QKV_DIMS
     )
+    dtype = queries.dtype
+    work = _working_dtype(dtype)
+    queries, keys, values = (t.to(work) for t in (queries, keys, values))
     _, _, weights, output, _ = _attend(queries, keys, values, mask, scale, keep_scores=False)
-    return backend.restore(output), backend.restore(weights)
+    return backend.restore(output.to(dtype)), backend.restore(weights.to(dtype))
 
 
 @dataclass(frozen=True)
@@ -177,6 +235,18 @@ def self_attention(
     SelfAttentionResult
         ``queries = x @ w_q``, ``keys = x @ w_k``, ``values = x @ w_v``, then
         the scores, weights and output of scaled dot-product attention.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not fit together, a mask row forbids every key, or
+        an intermediate overflows (finite but huge inputs): the error names
+        the inputs that are too large instead of returning NaN.
+
+    Notes
+    -----
+    float16 and bfloat16 inputs are computed in float32 and every
+    intermediate is cast back, as in :func:`scaled_dot_product_attention`.
     """
     (x, w_q, w_k, w_v), backend = convert(
         {"x": x, "w_q": w_q, "w_k": w_k, "w_v": w_v},
@@ -195,16 +265,44 @@ def self_attention(
             f"w_q and w_k must give queries and keys of the same size d_k, got w_q of shape "
             f"{tuple(w_q.shape)} and w_k of shape {tuple(w_k.shape)}"
         )
+    dtype = x.dtype
+    work = _working_dtype(dtype)
+    x, w_q, w_k, w_v = (t.to(work) for t in (x, w_q, w_k, w_v))
     queries = x @ w_q  # (..., T, d_model) @ (d_model, d_k) -> (..., T, d_k)
     keys = x @ w_k  # (..., T, d_model) @ (d_model, d_k) -> (..., T, d_k)
     values = x @ w_v  # (..., T, d_model) @ (d_model, d_v) -> (..., T, d_v)
+    projections = {"queries": (queries, "w_q"), "keys": (keys, "w_k"), "values": (values, "w_v")}
+    for name, (tensor, weight) in projections.items():
+        _check_no_overflow(tensor, f"x and {weight}", f"{name} = x @ {weight}")
     scores, scaled, weights, output, scale = _attend(queries, keys, values, mask, scale)
-    return _result(backend, queries, keys, values, scores, scaled, weights, output, scale)
+    intermediates = {
+        "queries": queries, "keys": keys, "values": values, "scores": scores,
+        "scaled_scores": scaled, "weights": weights, "output": output,
+    }
+    if work != dtype:
+        intermediates = _cast_back(intermediates, dtype)
+    return SelfAttentionResult(
+        **{name: backend.restore(t) for name, t in intermediates.items()}, scale=scale
+    )
 
 
-def _result(backend: Backend, *tensors_and_scale) -> SelfAttentionResult:
-    *tensors, scale = tensors_and_scale
-    return SelfAttentionResult(*(backend.restore(t) for t in tensors), scale=scale)
+_INPUTS_OF = {
+    "queries": "x and w_q", "keys": "x and w_k", "values": "x and w_v",
+    "scores": "queries and keys", "scaled_scores": "queries and keys",
+    "weights": "queries and keys", "output": "values",
+}
+
+
+def _cast_back(intermediates: dict[str, torch.Tensor], dtype: torch.dtype) -> dict[str, torch.Tensor]:
+    """Cast float32 intermediates back to half precision, refusing any that no longer fit."""
+    cast = {}
+    for name, tensor in intermediates.items():
+        back = tensor.to(dtype)
+        # masked scaled scores are -inf on purpose; only the others must stay finite
+        check = back.masked_fill(torch.isneginf(tensor), 0) if name == "scaled_scores" else back
+        _check_no_overflow(check, _INPUTS_OF[name], f"their {name}, fine in float32,")
+        cast[name] = back
+    return cast
 
 
 def causal_mask(n_tokens: int):

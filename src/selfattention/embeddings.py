@@ -13,7 +13,7 @@ chapter or widget can label it clearly instead of failing.
 from __future__ import annotations
 
 import hashlib
-import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,14 +101,39 @@ SENTENCES = {
 }
 """The book's example sentences, by a short name."""
 
-_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+def _word_end(text: str, start: int) -> int:
+    """Where the run of letters and combining marks that starts at ``start`` ends."""
+    end = start
+    while end < len(text) and (text[end].isalpha() or unicodedata.category(text[end])[0] == "M"):
+        end += 1
+    return end
 
 
 def tokenize(sentence: str) -> list[str]:
-    """Split a sentence into word tokens, dropping punctuation; keeps the original case."""
+    """Split a sentence into word tokens, dropping punctuation and digits; keeps the case.
+
+    A word is a run of letters of any script, with their accents and other
+    combining marks ("café", "naïve", "नमस्ते"), and may carry one
+    apostrophe followed by more letters ("didn't"). The sentence is first
+    put in Unicode NFC form, so an accent typed as a separate combining
+    character gives the same token as the precomposed letter.
+
+    >>> tokenize("I love café au lait!")
+    ['I', 'love', 'café', 'au', 'lait']
+    """
     if not isinstance(sentence, str):
         raise TypeError(f"sentence must be a string, got {type(sentence).__name__}")
-    tokens = _TOKEN.findall(sentence)
+    text = unicodedata.normalize("NFC", sentence)
+    tokens, i = [], 0
+    while i < len(text):
+        if not text[i].isalpha():
+            i += 1
+            continue
+        end = _word_end(text, i)
+        if text[end:end + 1] == "'" and text[end + 1:end + 2].isalpha():
+            end = _word_end(text, end + 1)
+        tokens.append(text[i:end])
+        i = end
     if not tokens:
         raise ValueError(f"sentence has no words: {sentence!r}")
     return tokens
@@ -128,8 +153,14 @@ class Embedding:
         return self.word if self.known else f"{self.word} (unknown: fallback vector)"
 
 
-def _fallback(word: str) -> np.ndarray:
-    digest = hashlib.sha256(word.lower().encode("utf-8")).digest()
+def _key(word: str) -> str:
+    """The vocabulary key of a word: NFC form, case folded ("Straße" and "STRASSE" match)."""
+    return unicodedata.normalize("NFC", word.strip()).casefold()
+
+
+def _fallback(key: str) -> np.ndarray:
+    """A small vector from a hash of the word's key: the same every run, on every machine."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
     seed = int.from_bytes(digest[:8], "little")
     # "+ 0.0" turns any -0.0 from rounding into 0.0, so printed vectors stay tidy
     return np.round(np.random.default_rng(seed).normal(scale=0.5, size=len(FEATURES)), 2) + 0.0
@@ -139,13 +170,15 @@ def embed(word: str, *, strict: bool = False) -> Embedding:
     """The static vector of ``word``: the same in every sentence.
 
     Case does not matter ("Apple" and "apple" share one vector, which is the
-    whole problem this book solves). An unknown word raises a ``KeyError``
-    naming the known words when ``strict``; otherwise it gets a small
-    deterministic fallback vector with ``known=False``.
+    whole problem this book solves), nor does how an accent was typed. An
+    unknown word raises a ``KeyError`` naming the known words when
+    ``strict``; otherwise it gets a small deterministic fallback vector
+    with ``known=False``. Accents count: "café" and "cafe" are different
+    words with different fallback vectors.
     """
     if not isinstance(word, str):
         raise TypeError(f"word must be a string, got {type(word).__name__}")
-    key = word.strip().lower()
+    key = _key(word)
     if not key:
         raise ValueError("word is empty")
     if key in VOCABULARY:

@@ -157,6 +157,14 @@ def rebalance(weights: ArrayLike, index: int, new_value: float):
     new_weights : same kind as ``weights``, shape (T,)
         Non-negative, summing to 1, with ``new_weights[index] == new_value``.
 
+    Raises
+    ------
+    TypeError
+        If ``index`` is not an int or ``new_value`` not a real number.
+    ValueError
+        If ``index`` is out of range, ``new_value`` lies outside [0, 1], or
+        ``weights`` has a negative entry or is all zero.
+
     Examples
     --------
     >>> rebalance([0.1, 0.5, 0.4], 2, 0.7).round(6)
@@ -176,6 +184,11 @@ def rebalance(weights: ArrayLike, index: int, new_value: float):
         raise ValueError(f"new_value must lie in [0, 1], got {new_value}")
     if bool((weights < 0).any()):
         raise ValueError(f"weights must be non-negative, got {weights.tolist()}")
+    if not bool((weights > 0).any()):
+        raise ValueError(
+            f"weights are all 0 ({weights.tolist()}): they say nothing about how to share the "
+            "weight; give at least one positive weight"
+        )
     if n == 1:
         return backend.restore(torch.ones_like(weights))
 

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import torch
 
-from ._arrays import ArrayLike, convert
+from ._arrays import ArrayLike, convert, convert_bool, convert_mask
 from .attention import scaled_dot_product_attention
 
 __all__ = ["MultiHeadResult", "multi_head_attention", "padding_mask", "weights_from_torch"]
@@ -103,28 +103,14 @@ def _merge_heads(heads: torch.Tensor) -> torch.Tensor:
     return per_token.flatten(-2)  # (..., T, H, d) -> (..., T, H*d)
 
 
-def _bool_tensor(value: Any, name: str, device: torch.device) -> torch.Tensor:
-    if isinstance(value, torch.Tensor):
-        tensor = value
-    elif isinstance(value, (np.ndarray, list, tuple)):
-        tensor = torch.from_numpy(np.array(value))
-    else:
-        raise TypeError(f"{name} must be a boolean array or tensor, got {type(value).__name__}")
-    if tensor.dtype != torch.bool:
-        raise TypeError(
-            f"{name} must be boolean (True = may be attended to), got dtype {tensor.dtype}; "
-            f"convert 0/1 values with {name}.astype(bool) or {name}.bool()"
-        )
-    return tensor.to(device)
-
-
-def _combined_mask(mask, key_padding_mask, x: torch.Tensor) -> torch.Tensor | None:
+def _combined_mask(mask, key_padding_mask, x: torch.Tensor, n_heads: int) -> torch.Tensor | None:
     """One boolean mask, broadcastable to (..., H, T, T), from the two optional ones."""
+    T = x.shape[-2]
     combined = None
     if mask is not None:
-        combined = _bool_tensor(mask, "mask", x.device)
+        combined = convert_mask(mask, x, (*x.shape[:-2], n_heads, T, T))
     if key_padding_mask is not None:
-        keep = _bool_tensor(key_padding_mask, "key_padding_mask", x.device)
+        keep = convert_bool(key_padding_mask, x, "key_padding_mask", "True = a real token")
         if tuple(keep.shape) != tuple(x.shape[:-1]):
             raise ValueError(
                 f"key_padding_mask must have shape (..., T) = {tuple(x.shape[:-1])}, one entry "
@@ -192,7 +178,7 @@ def multi_head_attention(
         ndim={"w_q": 2, "w_k": 2, "w_v": 2, "w_o": 2},
     )
     d_k, d_v = _check_shapes(x, w_q, w_k, w_v, w_o, n_heads)
-    combined = _combined_mask(mask, key_padding_mask, x)
+    combined = _combined_mask(mask, key_padding_mask, x, n_heads)
 
     # 1. Project every token once for all heads.
     queries = x @ w_q  # (..., T, d_model) @ (d_model, H*d_k) -> (..., T, H*d_k)

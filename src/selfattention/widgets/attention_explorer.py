@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 import numpy as np
 
+from .._arrays import check_number
 from ..attention import SelfAttentionResult, self_attention
 from ..embeddings import FEATURES, SENTENCES, embed_sentence, tokenize
 from ..examples import love_apple_phones
@@ -305,8 +306,7 @@ class AttentionExplorer(SnapshotMixin, widgets.VBox):
 
     def __init__(self, preset: str = "worked example", *, scaling: bool = True,
                  temperature: float = 1.0):
-        if not 0.1 <= temperature <= 10:
-            raise ValueError(f"temperature must lie in [0.1, 10], got {temperature}")
+        temperature = check_number(temperature, "temperature", minimum=0.1, maximum=10)
         setup = load_preset(preset)  # raises for an unknown preset name
         self._quiet = False
         self.preset = widgets.Dropdown(

@@ -13,6 +13,7 @@ import math
 import ipywidgets as widgets
 import numpy as np
 
+from .._arrays import check_number
 from ..arrows import angle_between, polar_to_xy, vector_pair, xy_to_polar
 from ..plotting import figure_png, new_figure
 from ..similarity import cosine_similarity, dot
@@ -63,6 +64,11 @@ class DotProductExplorer(SnapshotMixin, widgets.VBox):
         length_b: float = 2.0,
         angle_b: float = 80.0,
     ):
+        length_a, angle_a, length_b, angle_b = (
+            check_number(value, name)
+            for value, name in ((length_a, "length_a"), (angle_a, "angle_a"),
+                                (length_b, "length_b"), (angle_b, "angle_b"))
+        )
         _check_polar(length_a, angle_a, "a")
         _check_polar(length_b, angle_b, "b")
         self._syncing = False

@@ -14,6 +14,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
+from .._arrays import check_int
 from ..attention import causal_mask
 from ..embeddings import FEATURES, SENTENCES, embed_sentence
 from ..multihead import multi_head_attention, padding_mask
@@ -81,10 +82,11 @@ class MaskExplorer(SnapshotMixin, widgets.VBox):
     ):
         if mask not in MASK_KINDS:
             raise ValueError(f"mask must be one of {MASK_KINDS}, got {mask!r}")
+        n_heads = check_int(n_heads, "n_heads")
         if n_heads not in HEAD_CHOICES:
             raise ValueError(f"n_heads must be one of {HEAD_CHOICES}, got {n_heads!r}")
-        if isinstance(pad, bool) or not isinstance(pad, int) or not 1 <= pad <= MAX_TOKENS - 1:
-            raise ValueError(f"pad must be an int from 1 to {MAX_TOKENS - 1}, got {pad!r}")
+        pad = check_int(pad, "pad", minimum=1, maximum=MAX_TOKENS - 1)
+        seed = check_int(seed, "seed", minimum=0)
         d_model = len(FEATURES)
         rng = np.random.default_rng(seed)
         # Seeded projections, (d_model, d_model) each; the heads take equal slices of their columns.

@@ -16,6 +16,7 @@ from functools import partial
 import ipywidgets as widgets
 import numpy as np
 
+from .._arrays import check_number
 from ..embeddings import FEATURES, Embedding, embed_sentence
 from ..mixing import mix, rebalance
 from ..plotting import figure_png, new_figure
@@ -106,7 +107,9 @@ class MixingExplorer(SnapshotMixin, widgets.VBox):
         check_feature(y_feature, "y_feature")
         self._sentences = {text: _prepare(text, focus) for text in sentences}
         first = self._sentences[sentences[0]]
-        self.start_weights = np.array([float(w) for w in weights])
+        self.start_weights = np.array(
+            [check_number(w, f"weights[{i}]") for i, w in enumerate(weights)]
+        )
         if len(self.start_weights) != len(first.tokens):
             raise ValueError(
                 f"weights must have one entry per word of {first.text!r} "

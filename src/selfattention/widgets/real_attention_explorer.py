@@ -7,6 +7,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
+from .._arrays import check_int
 from ..plotting import figure_png, heatmap, new_figure
 from ..pretrained import encode_sentence, load_pretrained
 from ._live import SnapshotMixin, alert_html, snapshot_html
@@ -63,13 +64,11 @@ class RealAttentionExplorer(SnapshotMixin, widgets.VBox):
         head: int = 0,
         max_tokens: int = 20,
     ):
-        if not isinstance(max_tokens, int) or not 3 <= max_tokens <= 24:
-            raise ValueError(f"max_tokens must be an int between 3 and 24, got {max_tokens!r}")
+        max_tokens = check_int(max_tokens, "max_tokens", minimum=3, maximum=24)
+        layer, head = check_int(layer, "layer"), check_int(head, "head")
         pretrained = load_pretrained()
-        limits = (("layer", layer, pretrained.n_layers), ("head", head, pretrained.n_heads))
-        for name, value, count in limits:
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < count:
-                raise ValueError(f"{name} must be an int between 0 and {count - 1}, got {value!r}")
+        check_int(layer, "layer", minimum=0, maximum=pretrained.n_layers - 1)
+        check_int(head, "head", minimum=0, maximum=pretrained.n_heads - 1)
         self.max_tokens = max_tokens
         self.encoding = encode_sentence(sentence, max_tokens=max_tokens)  # a bad start sentence raises
 

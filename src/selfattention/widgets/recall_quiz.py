@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import matplotlib
 from matplotlib.patches import Rectangle
 
+from .._arrays import check_int
 from ..plotting import CMAP, figure_png, new_figure
 from ._live import SnapshotMixin, alert_html, snapshot_html
 
@@ -113,7 +114,8 @@ class RecallQuiz(SnapshotMixin, widgets.VBox):
             raise ValueError(f"cards must hold 1 to 20 cards, got {len(cards)}")
         if not all(isinstance(card, Card) for card in cards):
             raise TypeError("every card must be a selfattention.widgets.recall_quiz.Card")
-        if isinstance(start, bool) or not isinstance(start, int) or not 0 <= start < len(cards):
+        start = check_int(start, "start")
+        if not 0 <= start < len(cards):
             raise ValueError(
                 f"start must be a card index from 0 to {len(cards) - 1}, got {start!r}"
             )

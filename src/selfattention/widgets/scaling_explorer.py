@@ -13,6 +13,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import NullLocator
 
+from .._arrays import check_int
 from ..plotting import bar_chart, figure_png, new_figure
 from ..scaling import D_K_VALUES, attention_rows, sample_scores, softmax_statistics
 from ..softmax import entropy, softmax
@@ -52,10 +53,11 @@ class ScalingExplorer(SnapshotMixin, widgets.VBox):
     """
 
     def __init__(self, d_k: int = 64, scaling: bool = False, *, T: int = 8, seed: int = 0):
+        d_k = check_int(d_k, "d_k")
         if d_k not in D_K_VALUES:
             raise ValueError(f"d_k must be one of {D_K_VALUES}, got {d_k}")
-        if not 2 <= T <= 16:
-            raise ValueError(f"T must lie in [2, 16], got {T}")
+        T = check_int(T, "T", minimum=2, maximum=16)
+        seed = check_int(seed, "seed", minimum=0)
         self.T, self.seed = T, seed
         self.d_k = widgets.SelectionSlider(
             options=D_K_VALUES, value=d_k, description="d_k (key size)", style=_LABEL_STYLE,

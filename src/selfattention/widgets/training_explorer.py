@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import matplotlib
 import numpy as np
 
+from .._arrays import check_int
 from ..plotting import CMAP, figure_png, heatmap, new_figure
 from ..toy_task import AMBIGUOUS, LABELS, Example, example_from_text
 from ..training import TrainingRun, sentence_attention
@@ -77,10 +78,8 @@ class TrainingExplorer(SnapshotMixin, widgets.VBox):
             raise ValueError(
                 f"sentences must have at most {_MAX_TOKENS} tokens each; too long: {too_long}"
             )
-        if not 0 <= checkpoint < len(run.checkpoints):
-            raise ValueError(
-                f"checkpoint must be between 0 and {len(run.checkpoints) - 1}, got {checkpoint}"
-            )
+        checkpoint = check_int(checkpoint, "checkpoint", minimum=0,
+                               maximum=len(run.checkpoints) - 1)
         self.run = run
         self.examples = examples
         self._models = {}
