@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import numpy as np
 import pytest
@@ -48,13 +49,27 @@ def test_opens_on_the_worked_example(explorer):
     assert explorer.message.value == ""
 
 
+def cell_numbers(table: str) -> np.ndarray:
+    """The numbers written in the ``<td>`` cells of an HTML table, in reading order."""
+    return np.array([float(text) for text in re.findall(r"<td[^>]*>([^<]*)</td>", table)])
+
+
 def test_tables_show_every_intermediate(explorer):
+    example = love_apple_phones()
+    expected = sa.self_attention(example.x, example.w_q, example.w_k, example.w_v,
+                                 scale=1 / math.sqrt(example.w_q.shape[1]))
     assert "Scores Q Kᵀ" in explorer.scores_html.value
-    assert explorer.scores_html.value.count("<td") == 9
-    assert "<td" in explorer.weights_html.value and ">0.50<" in explorer.weights_html.value
+    # every cell holds the package's number, to the precision the table writes (2 or 3 places)
+    np.testing.assert_allclose(cell_numbers(explorer.scores_html.value),
+                               expected.scores.ravel(), atol=0.005)
+    np.testing.assert_allclose(cell_numbers(explorer.weights_html.value),
+                               expected.weights.ravel(), atol=0.005)
     for caption in ("Queries Q = X W_Q", "Keys K = X W_K", "Values V = X W_V"):
         assert caption in explorer.qkv_html.value
-    assert ">1.752<" in explorer.output_html.value  # Apple's output, first component
+    qkv = np.concatenate([m.ravel() for m in (expected.queries, expected.keys, expected.values)])
+    np.testing.assert_allclose(cell_numbers(explorer.qkv_html.value), qkv, atol=0.005)
+    np.testing.assert_allclose(cell_numbers(explorer.output_html.value),
+                               expected.output.ravel(), atol=0.0005)
 
 
 # -- presets -----------------------------------------------------------------

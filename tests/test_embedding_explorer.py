@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -18,7 +20,8 @@ def test_opens_on_apple_in_love_apple_phones():
     assert [t.word for t in explorer.state.tokens] == ["I", "love", "Apple", "phones"]
     assert bytes(explorer.image.value[:4]) == b"\x89PNG"
     assert [bar.get_height() for bar in explorer._bars.bars][:2] == [2.0, 2.0]
-    assert "<td>2.00</td><td>2.00</td>" in explorer.table.value
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", explorer.table.value)
+    np.testing.assert_allclose([float(c) for c in cells], embed("apple").vector, atol=0.005)
     assert explorer.message.value == ""
 
 
