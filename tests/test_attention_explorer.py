@@ -22,7 +22,6 @@ from selfattention.widgets.attention_explorer import (
     toy_weights,
 )
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WORKED_SCORES = [[1.0, 1.0, 0.0], [2.0, 3.0, 2.0], [2.0, 4.0, 4.0]]
 
 
@@ -315,15 +314,14 @@ def test_parse_and_format_round_trip():
 # -- display bundle ------------------------------------------------------------------------
 
 
-def test_display_bundle_has_live_view_and_html_snapshot(explorer):
-    bundle = explorer._repr_mimebundle_()
-    assert WIDGET_VIEW in bundle
-    snapshot = bundle["text/html"]
-    assert snapshot.startswith('<figure class="sa-widget-snapshot">')
+def test_snapshot_holds_the_live_tables_and_the_settings(explorer):
+    snapshot = explorer.snapshot()
     assert explorer.weights_html.value in snapshot
     assert explorer.output_html.value in snapshot
-    assert "W_K" in snapshot and "Binder" in snapshot
-    assert "Apple attends most to Apple (0.50)" in snapshot
+    assert "W_K" in snapshot
+    apple = explorer.result.weights[1]
+    top = explorer.setup.tokens[int(np.argmax(apple))]
+    assert f"Apple attends most to {top} ({apple.max():.2f})" in snapshot
 
 
 def test_snapshot_follows_the_state(explorer):

@@ -9,7 +9,6 @@ from selfattention.embeddings import FEATURES, embed, embed_sentence
 from selfattention.mixing import mix
 from selfattention.widgets.mixing_explorer import MixingExplorer
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TECH, FRUIT = FEATURES.index("technology"), FEATURES.index("fruit")
 
 
@@ -121,15 +120,14 @@ def test_a_failing_drawing_keeps_the_previous_state(monkeypatch):
     assert explorer.state is before
 
 
-def test_display_bundle_has_live_view_and_static_snapshot():
+def test_snapshot_states_the_weights_and_where_the_new_vector_lands():
     explorer = MixingExplorer()
-    bundle = explorer._repr_mimebundle_()
-    assert WIDGET_VIEW in bundle
-    html = bundle["text/html"]
-    assert 'src="data:image/png;base64,' in html
-    assert "with weights love 0.10, Apple 0.50, phones 0.40" in html
-    assert "new Apple at (2.15, 1.35)" in html
-    assert "Mixing explorer" in html and "make lab" in html
+    _, x = embed_sentence("love Apple phones")
+    new = mix(x, [0.1, 0.5, 0.4])
+    snapshot = explorer.snapshot()
+    assert "with weights love 0.10, Apple 0.50, phones 0.40" in snapshot
+    assert f"new Apple at ({new[TECH]:.2f}, {new[FRUIT]:.2f})" in snapshot
+    assert "Mixing explorer" in snapshot
 
 
 @pytest.mark.parametrize(
