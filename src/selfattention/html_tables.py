@@ -6,9 +6,9 @@ once, a screen reader can walk it cell by cell, and it can be copied.
 
 Every heatmap cell carries its number, a background colour from the book's
 ``viridis`` colormap (the same lookup table matplotlib uses) and black or
-white text, whichever contrasts more with that background by the WCAG
-formula. So the numbers stay readable on every colour, and nothing depends
-on telling colours apart.
+white text, chosen by :func:`selfattention.colours.text_colour`, the rule the
+PNG heatmaps use too. So the numbers stay readable on every colour, and
+nothing depends on telling colours apart.
 
 Every table the package shows in HTML is built here, so all of them have a
 ``<caption>``, ``<th scope="col">`` column headers and ``<th scope="row">``
@@ -31,45 +31,20 @@ from typing import Sequence
 import matplotlib
 import numpy as np
 
+from .colours import text_colour
 from .plotting import CMAP, to_numpy
 
 __all__ = [
     "VIRIDIS_RGB",
     "Markup",
     "cell_colour",
-    "contrast_ratio",
     "heatmap_table",
     "number_table",
-    "relative_luminance",
-    "text_colour",
     "text_table",
 ]
 
 VIRIDIS_RGB: np.ndarray = matplotlib.colormaps[CMAP](np.linspace(0.0, 1.0, 256))[:, :3]
 """The colormap's 256 colours as (256, 3) RGB floats in [0, 1], looked up once."""
-
-
-def relative_luminance(rgb: Sequence[float]) -> float:
-    """WCAG 2 relative luminance of an sRGB colour with channels in [0, 1]."""
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3]]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast_ratio(rgb_a: Sequence[float], rgb_b: Sequence[float]) -> float:
-    """WCAG 2 contrast ratio of two colours: from 1 (none) to 21 (black on white)."""
-    light, dark = sorted((relative_luminance(rgb_a), relative_luminance(rgb_b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def text_colour(rgb: Sequence[float]) -> str:
-    """``"black"`` or ``"white"``: whichever contrasts more with the background ``rgb``.
-
-    On every viridis colour the winner reaches a contrast ratio of at least
-    4.5, the WCAG AA level for normal text.
-    """
-    black = contrast_ratio(rgb, (0.0, 0.0, 0.0))
-    white = contrast_ratio(rgb, (1.0, 1.0, 1.0))
-    return "black" if black >= white else "white"
 
 
 def _hex(rgb: Sequence[float]) -> str:

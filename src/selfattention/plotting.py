@@ -19,6 +19,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .colours import text_colour
+
 __all__ = [
     "CMAP",
     "BarChart",
@@ -57,12 +59,6 @@ def figure_png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", facecolor=fig.get_facecolor())
     return buffer.getvalue()
-
-
-def _text_colour(rgba) -> str:
-    red, green, blue = rgba[:3]
-    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
-    return "black" if luminance > 0.45 else "white"
 
 
 @dataclass
@@ -146,7 +142,7 @@ class Heatmap:
         for (i, j), value in np.ndenumerate(matrix):
             text = self.texts[i, j]
             text.set_text(self.fmt.format(value))
-            text.set_color(_text_colour(cmap(norm(value))))
+            text.set_color(text_colour(cmap(norm(value))))  # the HTML tables' rule too
 
 
 def heatmap(
