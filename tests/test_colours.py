@@ -6,8 +6,16 @@ import matplotlib
 import numpy as np
 import pytest
 
-import selfattention.colours as colours
-from selfattention.colours import BLACK, WHITE, contrast_ratio, relative_luminance, text_colour
+from selfattention import colours
+from selfattention.colours import (
+    BLACK,
+    CMAP,
+    VIRIDIS_RGB,
+    WHITE,
+    contrast_ratio,
+    relative_luminance,
+    text_colour,
+)
 from selfattention.html_tables import cell_colour, heatmap_table
 from selfattention.plotting import heatmap, new_figure
 
@@ -17,6 +25,11 @@ VIRIDIS = matplotlib.colormaps["viridis"]
 
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
     return tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def test_the_lookup_table_is_matplotlibs_viridis():
+    assert CMAP == VIRIDIS.name
+    np.testing.assert_array_equal(VIRIDIS_RGB, VIRIDIS(np.arange(256))[:, :3])
 
 
 def test_wcag_formulas_on_known_colours():
@@ -82,8 +95,7 @@ def test_png_and_html_heatmaps_write_each_value_in_the_same_colour():
 
 
 def test_both_renderers_use_the_one_rule():
-    import selfattention.html_tables as html_tables
-    import selfattention.plotting as plotting
+    from selfattention import html_tables, plotting
 
     assert plotting.text_colour is colours.text_colour
     assert html_tables.text_colour is colours.text_colour

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pytest
 import torch
 
 import selfattention
+from selfattention.colours import VIRIDIS_RGB
 from selfattention.html_tables import (
-    VIRIDIS_RGB,
     Markup,
     cell_colour,
     heatmap_table,
@@ -65,14 +67,6 @@ def _hex(rgb) -> str:
 
 SCORES = np.array([[1.0, 1.0, 0.0], [2.0, 3.0, 2.0], [2.0, 4.0, 4.0]])
 TOKENS = ["love", "Apple", "phones"]
-
-
-def test_lookup_table_is_matplotlibs_viridis():
-    cmap = matplotlib.colormaps["viridis"]
-    assert VIRIDIS_RGB.shape == (256, 3)
-    np.testing.assert_allclose(VIRIDIS_RGB[0], cmap(0.0)[:3])
-    np.testing.assert_allclose(VIRIDIS_RGB[-1], cmap(1.0)[:3])
-    np.testing.assert_allclose(VIRIDIS_RGB[128], cmap(128)[:3])
 
 
 def test_cell_colours_run_from_first_to_last_viridis_colour():
@@ -211,3 +205,15 @@ def test_no_other_module_writes_a_table_by_hand():
         if path not in allowed and re.search(r"<(table|tr|td|th)[\s>]", path.read_text())
     ]
     assert hand_made == []
+
+
+def test_importing_html_tables_does_not_import_matplotlib():
+    """The HTML code draws with text only, so a fresh interpreter loads no matplotlib for it."""
+    code = (
+        "import sys; import selfattention.html_tables as t; "
+        "t.heatmap_table([[0.0, 1.0]], ['q'], ['a', 'b'], caption='c'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(selfattention.__file__).parents[1])})
+    assert done.stdout.strip() == "[]"

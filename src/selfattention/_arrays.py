@@ -227,3 +227,13 @@ def check_positive(value: Any, name: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number greater than 0, got {value}")
     return value
+
+
+def to_numpy(values) -> np.ndarray:
+    """A float numpy copy of a list, numpy array or (any-device) torch tensor.
+
+    For drawing and display only: unlike :func:`convert`, it checks nothing.
+    """
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    return np.array(values, dtype=float)

@@ -9,14 +9,34 @@ The rule is the WCAG 2 one: pick the colour with the higher contrast ratio
 against the background. On every colour of ``viridis`` the winner reaches a
 ratio of at least 4.5, the level WCAG asks for normal text.
 
-Pure Python: no matplotlib needed.
+The colormap itself is here as data (:data:`VIRIDIS_RGB`), so that code
+writing HTML needs no matplotlib.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["BLACK", "WHITE", "contrast_ratio", "relative_luminance", "text_colour"]
+import numpy as np
+
+from ._viridis import VIRIDIS_DATA
+
+__all__ = [
+    "BLACK",
+    "CMAP",
+    "VIRIDIS_RGB",
+    "WHITE",
+    "contrast_ratio",
+    "relative_luminance",
+    "text_colour",
+]
+
+CMAP = "viridis"
+"""The book's colormap: readable with every common colour-vision deficiency."""
+
+VIRIDIS_RGB: np.ndarray = np.array(VIRIDIS_DATA)
+"""The colormap's 256 colours, shape (256, 3), RGB floats in [0, 1]: entry 0 for the
+lowest value (dark purple), entry 255 for the highest (yellow)."""
 
 BLACK = (0.0, 0.0, 0.0)
 WHITE = (1.0, 1.0, 1.0)

@@ -5,7 +5,8 @@ turned into a PNG takes tens of them. An HTML table is text: it redraws at
 once, a screen reader can walk it cell by cell, and it can be copied.
 
 Every heatmap cell carries its number, a background colour from the book's
-``viridis`` colormap (the same lookup table matplotlib uses) and black or
+``viridis`` colormap (:data:`selfattention.colours.VIRIDIS_RGB`, the lookup
+table matplotlib uses, held as data so that this module needs no matplotlib) and black or
 white text, chosen by :func:`selfattention.colours.text_colour`, the rule the
 PNG heatmaps use too. So the numbers stay readable on every colour, and
 nothing depends on telling colours apart.
@@ -28,24 +29,18 @@ import html
 import math
 from typing import Sequence
 
-import matplotlib
 import numpy as np
 
-from .colours import text_colour
-from .plotting import CMAP, to_numpy
+from ._arrays import to_numpy
+from .colours import VIRIDIS_RGB, text_colour
 
 __all__ = [
-    "VIRIDIS_RGB",
     "Markup",
     "cell_colour",
     "heatmap_table",
     "number_table",
     "text_table",
 ]
-
-VIRIDIS_RGB: np.ndarray = matplotlib.colormaps[CMAP](np.linspace(0.0, 1.0, 256))[:, :3]
-"""The colormap's 256 colours as (256, 3) RGB floats in [0, 1], looked up once."""
-
 
 def _hex(rgb: Sequence[float]) -> str:
     return "#" + "".join(f"{round(255 * c):02x}" for c in rgb[:3])

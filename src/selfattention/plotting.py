@@ -19,7 +19,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .colours import text_colour
+from ._arrays import to_numpy
+from .colours import CMAP, text_colour
 
 __all__ = [
     "CMAP",
@@ -29,18 +30,7 @@ __all__ = [
     "heatmap",
     "new_figure",
     "figure_png",
-    "to_numpy",
 ]
-
-CMAP = "viridis"
-"""The book's colormap: readable with every common colour-vision deficiency."""
-
-
-def to_numpy(values) -> np.ndarray:
-    """A float numpy copy of a list, numpy array or (any-device) torch tensor."""
-    if hasattr(values, "detach"):
-        values = values.detach().cpu().numpy()
-    return np.array(values, dtype=float)
 
 
 def new_figure(width: float = 5.0, height: float = 3.0, dpi: int = 100) -> Figure:

@@ -31,6 +31,7 @@ import torch
 
 from ._arrays import convert
 from .attention import SelfAttentionResult, self_attention
+from .html_tables import text_table
 
 __all__ = [
     "MODEL_PACKAGE",
@@ -366,8 +367,6 @@ class HeadRanking:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from .html_tables import text_table
-
         layer, *columns = self._columns()
         cells = self._cells()
         return text_table(
