@@ -1,4 +1,8 @@
-"""Shared fixtures: every backend test runs on numpy, torch-cpu and torch-cuda."""
+"""Shared fixtures: every backend test runs on numpy, torch-cpu and torch-cuda.
+
+Code that exists only for torch (the trained model, its training loop, the
+pretrained encoder) takes ``torch_backend`` instead: torch-cpu and torch-cuda.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-BACKENDS = ["numpy", "torch-cpu", "torch-cuda"]
+TORCH_BACKENDS = ["torch-cpu", "torch-cuda"]
+BACKENDS = ["numpy", *TORCH_BACKENDS]
 
 
 class Backend:
@@ -35,11 +40,21 @@ class Backend:
         return self.name
 
 
+def _backend(name: str) -> Backend:
+    if name == "torch-cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
+    return Backend(name)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> Backend:
-    if request.param == "torch-cuda" and not torch.cuda.is_available():
-        pytest.skip("no CUDA device on this machine")
-    return Backend(request.param)
+    return _backend(request.param)
+
+
+@pytest.fixture(params=TORCH_BACKENDS)
+def torch_backend(request) -> Backend:
+    """A torch backend only, for code that has no numpy version."""
+    return _backend(request.param)
 
 
 @pytest.fixture

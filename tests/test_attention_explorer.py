@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import numpy as np
 import pytest
@@ -21,7 +22,6 @@ from selfattention.widgets.attention_explorer import (
     toy_weights,
 )
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WORKED_SCORES = [[1.0, 1.0, 0.0], [2.0, 3.0, 2.0], [2.0, 4.0, 4.0]]
 
 
@@ -48,13 +48,27 @@ def test_opens_on_the_worked_example(explorer):
     assert explorer.message.value == ""
 
 
+def cell_numbers(table: str) -> np.ndarray:
+    """The numbers written in the ``<td>`` cells of an HTML table, in reading order."""
+    return np.array([float(text) for text in re.findall(r"<td[^>]*>([^<]*)</td>", table)])
+
+
 def test_tables_show_every_intermediate(explorer):
+    example = love_apple_phones()
+    expected = sa.self_attention(example.x, example.w_q, example.w_k, example.w_v,
+                                 scale=1 / math.sqrt(example.w_q.shape[1]))
     assert "Scores Q Kᵀ" in explorer.scores_html.value
-    assert explorer.scores_html.value.count("<td") == 9
-    assert "<td" in explorer.weights_html.value and ">0.50<" in explorer.weights_html.value
+    # every cell holds the package's number, to the precision the table writes (2 or 3 places)
+    np.testing.assert_allclose(cell_numbers(explorer.scores_html.value),
+                               expected.scores.ravel(), atol=0.005)
+    np.testing.assert_allclose(cell_numbers(explorer.weights_html.value),
+                               expected.weights.ravel(), atol=0.005)
     for caption in ("Queries Q = X W_Q", "Keys K = X W_K", "Values V = X W_V"):
         assert caption in explorer.qkv_html.value
-    assert ">1.752<" in explorer.output_html.value  # Apple's output, first component
+    qkv = np.concatenate([m.ravel() for m in (expected.queries, expected.keys, expected.values)])
+    np.testing.assert_allclose(cell_numbers(explorer.qkv_html.value), qkv, atol=0.005)
+    np.testing.assert_allclose(cell_numbers(explorer.output_html.value),
+                               expected.output.ravel(), atol=0.0005)
 
 
 # -- presets -----------------------------------------------------------------
@@ -306,15 +320,14 @@ def test_parse_and_format_round_trip():
 # -- display bundle ------------------------------------------------------------------------
 
 
-def test_display_bundle_has_live_view_and_html_snapshot(explorer):
-    bundle = explorer._repr_mimebundle_()
-    assert WIDGET_VIEW in bundle
-    snapshot = bundle["text/html"]
-    assert snapshot.startswith('<figure class="sa-widget-snapshot">')
+def test_snapshot_holds_the_live_tables_and_the_settings(explorer):
+    snapshot = explorer.snapshot()
     assert explorer.weights_html.value in snapshot
     assert explorer.output_html.value in snapshot
-    assert "W_K" in snapshot and "Binder" in snapshot
-    assert "Apple attends most to Apple (0.50)" in snapshot
+    assert "W_K" in snapshot
+    apple = explorer.result.weights[1]
+    top = explorer.setup.tokens[int(np.argmax(apple))]
+    assert f"Apple attends most to {top} ({apple.max():.2f})" in snapshot
 
 
 def test_snapshot_follows_the_state(explorer):

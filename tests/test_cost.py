@@ -180,11 +180,22 @@ def test_cpu_threads_restores_after_an_error():
             pass
 
 
-def test_fastest_seconds_calls_warm_up_plus_repeats_and_keeps_the_minimum():
+def test_fastest_seconds_calls_warm_up_plus_repeats_and_keeps_the_minimum(monkeypatch):
+    # A fake clock: the warm-up call is not timed, then four calls last 5, 1, 2 and 9 s.
+    # Their minimum is 1; their mean (4.25), median (3.5), first (5) and last (9) all differ.
+    durations = [5.0, 1.0, 2.0, 9.0]
+    readings = iter([t for i, d in enumerate(durations) for t in (10.0 * i, 10.0 * i + d)])
+    monkeypatch.setattr("selfattention.cost.perf_counter", lambda: next(readings))
     calls = []
-    seconds = fastest_seconds(lambda: calls.append(1), repeats=4)
-    assert len(calls) == 5
-    assert 0 <= seconds < 1
+    seconds = fastest_seconds(lambda: calls.append(1), repeats=len(durations))
+    assert len(calls) == 1 + len(durations)
+    assert seconds == min(durations) == 1.0
+    assert next(readings, None) is None  # two clock readings per timed call, no more
+
+
+def test_fastest_seconds_times_a_real_call():
+    seconds = fastest_seconds(lambda: sum(range(1000)), repeats=3)
+    assert 0 < seconds < 1
 
 
 def test_fastest_seconds_refuses_bad_input():

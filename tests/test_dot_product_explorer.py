@@ -11,7 +11,6 @@ import selfattention as sa
 from selfattention.arrows import polar_to_xy
 from selfattention.widgets.dot_product_explorer import DotProductExplorer
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def test_opens_on_lengths_3_and_2_at_60_degrees():
@@ -117,15 +116,14 @@ def test_a_failing_update_shows_a_message_and_keeps_the_widget(monkeypatch):
     assert explorer.theta == pytest.approx(30.0)
 
 
-def test_display_bundle_has_live_view_and_static_snapshot():
+def test_snapshot_states_the_angle_and_the_dot_product():
     explorer = DotProductExplorer()
-    bundle = explorer._repr_mimebundle_()
-    assert WIDGET_VIEW in bundle
-    html = bundle["text/html"]
-    assert 'src="data:image/png;base64,' in html
-    assert "angle of 60 degrees" in html and "The dot product is 3.000" in html
+    a, b = polar_to_xy(3.0, 20.0), polar_to_xy(2.0, 80.0)
+    snapshot = explorer.snapshot()
+    assert f"angle of {80.0 - 20.0:.0f} degrees" in snapshot
+    assert f"The dot product is {float(sa.dot(a, b)):.3f}" in snapshot
     explorer.length_b.value = 4.0
-    assert "The dot product is 6.000" in explorer.snapshot()
+    assert f"The dot product is {float(sa.dot(a, polar_to_xy(4.0, 80.0))):.3f}" in explorer.snapshot()
 
 
 @pytest.mark.parametrize(

@@ -102,16 +102,14 @@ def test_same_seed_same_start():
     assert not torch.equal(first.w_q, other.w_q)
 
 
-def test_runs_on_the_backend_device(backend):
-    if backend.name == "numpy":
-        pytest.skip("the model is torch only")
-    _, (ids, lengths, targets, labels) = _batch(8, backend.device)
-    model = _model(backend.device)
+def test_runs_on_the_backend_device(torch_backend):
+    _, (ids, lengths, targets, labels) = _batch(8, torch_backend.device)
+    model = _model(torch_backend.device)
     out = model(ids, lengths, targets)
-    assert out.logits.device.type == backend.device
-    assert out.attention.weights.device.type == backend.device
+    assert out.logits.device.type == torch_backend.device
+    assert out.attention.weights.device.type == torch_backend.device
     torch.nn.functional.cross_entropy(out.logits, labels).backward()
-    assert model.w_q.grad.device.type == backend.device
+    assert model.w_q.grad.device.type == torch_backend.device
 
 
 def test_same_numbers_on_cpu_and_the_picked_device():

@@ -229,15 +229,13 @@ def test_a_real_previous_token_head(animal):
     assert book.weights[5, 4] > 0.9  # computed by the book's code as well
 
 
-def test_device_agnostic_book_computation(backend, animal):
-    if backend.name == "numpy":
-        pytest.skip("covered by the other tests")
+def test_device_agnostic_book_computation(torch_backend, animal):
     weights = head_weights(5, 11)
     x1, w_q, w_k, w_v = with_bias_feature(
-        backend.asarray(animal.hidden_states[5], np.float32), *(
-            backend.asarray(a, np.float32)
+        torch_backend.asarray(animal.hidden_states[5], np.float32), *(
+            torch_backend.asarray(a, np.float32)
             for a in (weights.w_q, weights.b_q, weights.w_k, weights.b_k, weights.w_v, weights.b_v)
         )
     )
     result = sa.self_attention(x1, w_q, w_k, w_v)
-    np.testing.assert_allclose(backend.to_numpy(result.weights), animal.attentions[5, 11], atol=1e-5)
+    np.testing.assert_allclose(torch_backend.to_numpy(result.weights), animal.attentions[5, 11], atol=1e-5)

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 import selfattention as sa
+from selfattention.models_table import MODELS
 from selfattention.scaling import (
     D_K_VALUES,
     attention_rows,
@@ -17,8 +18,16 @@ from selfattention.scaling import (
 )
 
 
-def test_d_k_values_are_powers_of_two_from_2_to_1024():
-    assert D_K_VALUES == (2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+def test_d_k_values_double_and_cover_the_head_sizes_of_real_models():
+    d_k = np.array(D_K_VALUES)
+    # each one twice the last: evenly spaced on the chapter's log-2 axis, all powers of two
+    np.testing.assert_array_equal(d_k[1:], 2 * d_k[:-1])
+    assert d_k[0] == 2**int(np.log2(d_k[0]))
+    # the measured range holds every head size of the models table (26 to 128),
+    # and the original paper's d_k = 64 is measured exactly
+    head_sizes = [spec.head_size for spec in MODELS]
+    assert d_k.min() <= min(head_sizes) and d_k.max() >= max(head_sizes)
+    assert 64 in D_K_VALUES
 
 
 def test_unscaled_variance_is_close_to_d_k():

@@ -90,11 +90,9 @@ def test_learned_attention_is_not_fooled_by_leaning_fillers_but_frozen_attention
     assert averaged[1] > 0.5  # an even mix of the sentence leans towards the company
 
 
-def test_runs_on_the_backend_device(backend):
-    if backend.name == "numpy":
-        pytest.skip("training is torch only")
-    short = train(steps=5, checkpoint_every=5, device=backend.device, progress=False)
-    assert short.device == backend.device and short.model.device.type == backend.device
+def test_runs_on_the_backend_device(torch_backend):
+    short = train(steps=5, checkpoint_every=5, device=torch_backend.device, progress=False)
+    assert short.device == torch_backend.device and short.model.device.type == torch_backend.device
     assert short.checkpoints[-1].state["w_q"].device.type == "cpu"  # snapshots live on the CPU
 
 

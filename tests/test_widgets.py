@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import html
+import inspect
+import re
+
 import numpy as np
 import pytest
 
 import selfattention as sa
+from selfattention import widgets
 from selfattention.widgets import SoftmaxExplorer
+from selfattention.widgets._live import LIVE_HINT
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -43,14 +51,51 @@ def test_shift_changes_nothing_but_breaks_the_naive_formula():
     assert explorer.message.value == ""
 
 
-def test_display_bundle_has_live_view_and_static_snapshot():
+# Arguments a widget cannot be built without; every other widget is built with its defaults.
+REQUIRED_ARGUMENTS = {
+    "TrainingExplorer": lambda: {"run": _short_run()},
+}
+
+
+@functools.cache
+def _short_run():
+    from selfattention.training import train
+
+    return train(steps=10, checkpoint_every=5, device="cpu", progress=False)
+
+
+def test_only_widgets_with_required_parameters_get_arguments():
+    for name in widgets.__all__:
+        parameters = inspect.signature(getattr(widgets, name)).parameters.values()
+        required = {p.name for p in parameters if p.default is inspect.Parameter.empty
+                    and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+        given = set(REQUIRED_ARGUMENTS.get(name, dict)())
+        assert required == given, name
+
+
+@pytest.mark.parametrize("name", widgets.__all__)
+def test_display_bundle_has_live_view_and_static_snapshot(name):
+    widget = getattr(widgets, name)(**REQUIRED_ARGUMENTS.get(name, dict)())
+    bundle = widget._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle  # JupyterLab, Binder and Colab show the live widget
+    snapshot = bundle["text/html"]  # the website shows this
+    assert snapshot == widget.snapshot()
+    assert snapshot.startswith('<figure class="sa-widget-snapshot">')
+    assert snapshot.endswith("</figure>")
+    assert LIVE_HINT in snapshot
+    # the state is put in words on the page: as the image's alt text or in the caption
+    assert html.escape(widget.describe(), quote=True) in snapshot
+    for match in re.finditer(r'<img src="data:image/png;base64,([^"]+)" alt="([^"]*)"', snapshot):
+        assert base64.b64decode(match.group(1))[:4] == b"\x89PNG"
+        assert match.group(2).strip()
+    assert snapshot.count("<img") == len(re.findall(r'<img src="data:image/png;base64,', snapshot))
+
+
+def test_softmax_snapshot_states_the_weights():
     explorer = SoftmaxExplorer()
-    bundle = explorer._repr_mimebundle_()
-    assert WIDGET_VIEW in bundle
-    html = bundle["text/html"]
-    assert 'src="data:image/png;base64,' in html
-    assert "alt=\"Bar chart of softmax weights at temperature 1.00: love (score 1) gets 0.006" in html
-    assert "make lab" in html and "Binder" in html
+    weights = sa.softmax([1.0, 3.0, 6.0])
+    assert f"love (score 1) gets {weights[0]:.3f}" in explorer.snapshot()
+    assert "make lab" in explorer.snapshot() and "Binder" in explorer.snapshot()
 
 
 def test_snapshot_follows_the_current_state():

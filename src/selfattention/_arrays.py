@@ -324,3 +324,13 @@ def check_number(
             raise ValueError(f"{name} must be at least {minimum:g}, got {value:g}")
         raise ValueError(f"{name} must be at most {maximum:g}, got {value:g}")
     return value
+
+
+def to_numpy(values) -> np.ndarray:
+    """A float numpy copy of a list, numpy array or (any-device) torch tensor.
+
+    For drawing and display only: unlike :func:`convert`, it checks nothing.
+    """
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    return np.array(values, dtype=float)

@@ -19,8 +19,8 @@ import json
 import os
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Callable, Iterable
 
 import torch
@@ -310,10 +310,10 @@ def _fastest_seconds(fn: Callable[[], object], repeats: int, sync: Callable[[], 
     sync()
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = perf_counter()
         fn()
         sync()
-        times.append(time.perf_counter() - start)
+        times.append(perf_counter() - start)
     return min(times)
 
 

@@ -1,16 +1,26 @@
-"""Matrices as accessible HTML tables: numbered heatmaps and plain number tables.
+"""The book's one HTML table renderer: heatmaps, number tables and text tables.
 
 A live widget has to redraw in a few milliseconds, and a matplotlib figure
 turned into a PNG takes tens of them. An HTML table is text: it redraws at
 once, a screen reader can walk it cell by cell, and it can be copied.
 
 Every heatmap cell carries its number, a background colour from the book's
-``viridis`` colormap (the same lookup table matplotlib uses) and black or
-white text, whichever contrasts more with that background by the WCAG
-formula. So the numbers stay readable on every colour, and nothing depends
-on telling colours apart.
+``viridis`` colormap (:data:`selfattention.colours.VIRIDIS_RGB`, the lookup
+table matplotlib uses, held as data so that this module needs no matplotlib) and black or
+white text, chosen by :func:`selfattention.colours.text_colour`, the rule the
+PNG heatmaps use too. So the numbers stay readable on every colour, and
+nothing depends on telling colours apart.
 
-These functions are pure: arrays and labels in, an HTML string out.
+Every table the package shows in HTML is built here, so all of them have a
+``<caption>``, ``<th scope="col">`` column headers and ``<th scope="row">``
+row headers, and escape what they are given:
+
+* :func:`heatmap_table`: a matrix with a coloured, numbered cell per entry;
+* :func:`number_table`: numbers, one format for all columns or one per column;
+* :func:`text_table`: cells that are already text (mixed units, formulas).
+
+These functions are pure: arrays and labels in, an HTML string out. Text is
+HTML-escaped unless it is wrapped in :class:`Markup`.
 """
 
 from __future__ import annotations
@@ -19,47 +29,18 @@ import html
 import math
 from typing import Sequence
 
-import matplotlib
 import numpy as np
 
-from .plotting import CMAP, to_numpy
+from ._arrays import to_numpy
+from .colours import VIRIDIS_RGB, text_colour
 
 __all__ = [
-    "VIRIDIS_RGB",
+    "Markup",
     "cell_colour",
-    "contrast_ratio",
     "heatmap_table",
     "number_table",
-    "relative_luminance",
-    "text_colour",
+    "text_table",
 ]
-
-VIRIDIS_RGB: np.ndarray = matplotlib.colormaps[CMAP](np.linspace(0.0, 1.0, 256))[:, :3]
-"""The colormap's 256 colours as (256, 3) RGB floats in [0, 1], looked up once."""
-
-
-def relative_luminance(rgb: Sequence[float]) -> float:
-    """WCAG 2 relative luminance of an sRGB colour with channels in [0, 1]."""
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3]]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast_ratio(rgb_a: Sequence[float], rgb_b: Sequence[float]) -> float:
-    """WCAG 2 contrast ratio of two colours: from 1 (none) to 21 (black on white)."""
-    light, dark = sorted((relative_luminance(rgb_a), relative_luminance(rgb_b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def text_colour(rgb: Sequence[float]) -> str:
-    """``"black"`` or ``"white"``: whichever contrasts more with the background ``rgb``.
-
-    On every viridis colour the winner reaches a contrast ratio of at least
-    4.5, the WCAG AA level for normal text.
-    """
-    black = contrast_ratio(rgb, (0.0, 0.0, 0.0))
-    white = contrast_ratio(rgb, (1.0, 1.0, 1.0))
-    return "black" if black >= white else "white"
-
 
 def _hex(rgb: Sequence[float]) -> str:
     return "#" + "".join(f"{round(255 * c):02x}" for c in rgb[:3])
@@ -87,10 +68,23 @@ def cell_colour(value: float, vmin: float, vmax: float) -> tuple[str, str]:
 
 def _fmt(value: float, fmt: str) -> str:
     text = fmt.format(value)
-    # "-0.00" reads as a negative number; a rounded zero has no sign.
+    # "-0.00" reads as a negative number: a value that rounds to zero is written as zero
+    # (and as "+0.00" by a format that always shows the sign).
     if text.startswith("-") and float(text) == 0.0:
-        text = text[1:]
+        text = fmt.format(0.0)
     return text
+
+
+class Markup(str):
+    """Text that is already HTML (``a<sub>x</sub>``, ``<b>3.0</b>``): written as it is.
+
+    Everything else a table is given is HTML-escaped. Wrap only text the
+    package wrote itself, never text a reader typed.
+    """
+
+
+def _text(value) -> str:
+    return value if isinstance(value, Markup) else html.escape(str(value))
 
 
 def _matrix(values, name: str, allow_vector: bool) -> np.ndarray:
@@ -107,8 +101,8 @@ def _matrix(values, name: str, allow_vector: bool) -> np.ndarray:
     return matrix
 
 
-def _labels(row_labels, col_labels, shape) -> tuple[list[str], list[str]]:
-    rows, cols = [str(r) for r in row_labels], [str(c) for c in col_labels]
+def _labels(row_labels, col_labels, shape) -> tuple[list, list]:
+    rows, cols = list(row_labels), list(col_labels)
     if (len(rows), len(cols)) != shape:
         raise ValueError(
             f"matrix has shape {shape} but there are {len(rows)} row labels "
@@ -117,12 +111,32 @@ def _labels(row_labels, col_labels, shape) -> tuple[list[str], list[str]]:
     return rows, cols
 
 
-def _head(caption: str, corner: str, cols: list[str]) -> str:
-    header = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in cols)
-    return (
-        f"<caption>{html.escape(caption)}</caption>"
-        f'<thead><tr><th scope="col">{html.escape(corner)}</th>{header}</tr></thead>'
+def _table(
+    classes: str, caption: str, corner, cols: list, rows: list[tuple[object, list[str]]],
+    bold_rows: frozenset = frozenset(),
+) -> str:
+    """The one place a ``<table>`` is written.
+
+    ``rows`` holds (row label, cells); each cell is a finished ``<td>...</td>``.
+    """
+    header = "".join(f'<th scope="col">{_text(c)}</th>' for c in cols)
+    body = "".join(
+        ('<tr style="font-weight:bold">' if i in bold_rows else "<tr>")
+        + f'<th scope="row">{_text(label)}</th>{"".join(cells)}</tr>'
+        for i, (label, cells) in enumerate(rows)
     )
+    return (
+        f'<table class="{classes}"><caption>{_text(caption)}</caption>'
+        f'<thead><tr><th scope="col">{_text(corner)}</th>{header}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _indices(indices, count: int, name: str) -> frozenset:
+    chosen = frozenset(int(i) for i in indices)
+    if any(not 0 <= i < count for i in chosen):
+        raise ValueError(f"{name} must be indices from 0 to {count - 1}, got {sorted(chosen)}")
+    return chosen
 
 
 def heatmap_table(
@@ -176,11 +190,8 @@ def heatmap_table(
             cells.append(
                 f'<td style="background:{background};color:{foreground}">{_fmt(value, fmt)}</td>'
             )
-        body.append(f'<tr><th scope="row">{html.escape(label)}</th>{"".join(cells)}</tr>')
-    return (
-        f'<table class="sa-table sa-heatmap">{_head(legend, corner, cols)}'
-        f'<tbody>{"".join(body)}</tbody></table>'
-    )
+        body.append((label, cells))
+    return _table("sa-table sa-heatmap", legend, corner, cols, body)
 
 
 def number_table(
@@ -189,8 +200,10 @@ def number_table(
     col_labels: Sequence[str],
     *,
     caption: str,
-    fmt: str = "{:.2f}",
+    fmt: str | Sequence[str] = "{:.2f}",
     corner: str = "",
+    bold_rows: Sequence[int] = (),
+    bold_cols: Sequence[int] = (),
 ) -> str:
     """Vectors or a matrix of numbers as a plain HTML ``<table>``.
 
@@ -199,12 +212,15 @@ def number_table(
     values : array_like, shape (rows, cols) or (cols,)
         A 1-D vector is shown as a single row.
     row_labels, col_labels : sequence of str
-        One per row and per column, HTML-escaped.
+        One per row and per column, HTML-escaped (unless :class:`Markup`).
     caption : str
-    fmt : str
-        Format of every number.
+    fmt : str or sequence of str
+        Format of every number, or one format per column (for example
+        ``("{:.3f}", "{:+.3f}")`` to show a change with its sign).
     corner : str
         Text of the top-left header cell.
+    bold_rows, bold_cols : sequence of int
+        Rows and columns to set in bold, to draw the eye to them.
 
     Returns
     -------
@@ -213,10 +229,54 @@ def number_table(
     """
     matrix = _matrix(values, "values", allow_vector=True)
     rows, cols = _labels(row_labels, col_labels, matrix.shape)
-    body = "".join(
-        f'<tr><th scope="row">{html.escape(label)}</th>'
-        + "".join(f"<td>{_fmt(v, fmt)}</td>" for v in row)
-        + "</tr>"
+    formats = [fmt] * len(cols) if isinstance(fmt, str) else list(fmt)
+    if len(formats) != len(cols):
+        raise ValueError(f"fmt must be one format or one per column ({len(cols)}), "
+                         f"got {len(formats)}")
+    strong = _indices(bold_cols, len(cols), "bold_cols")
+    body = [
+        (label, [
+            f"<td><strong>{_fmt(v, f)}</strong></td>" if j in strong else f"<td>{_fmt(v, f)}</td>"
+            for j, (v, f) in enumerate(zip(row, formats))
+        ])
         for label, row in zip(rows, matrix.tolist())
-    )
-    return f'<table class="sa-table">{_head(caption, corner, cols)}<tbody>{body}</tbody></table>'
+    ]
+    return _table("sa-table", caption, corner, cols, body, _indices(bold_rows, len(rows), "bold_rows"))
+
+
+def text_table(
+    cells: Sequence[Sequence[object]],
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    caption: str,
+    corner: str = "",
+) -> str:
+    """A table whose cells are already text: numbers with units, formulas, counts.
+
+    Parameters
+    ----------
+    cells : sequence of sequences, shape (rows, cols)
+        One entry per cell, written with ``str``; HTML-escaped unless it is
+        :class:`Markup`.
+    row_labels, col_labels : sequence of str
+        One per row and per column; escaped the same way.
+    caption : str
+    corner : str
+        Text of the top-left header cell (what the row labels are).
+
+    Returns
+    -------
+    str
+        ``<table class="sa-table">`` with a caption and header cells.
+    """
+    if isinstance(cells, str) or any(isinstance(row, str) for row in cells):
+        raise TypeError("cells must be a sequence of rows, each a sequence of cells")
+    grid = [list(row) for row in cells]
+    cols = list(col_labels)
+    if not grid or any(len(row) != len(cols) for row in grid):
+        raise ValueError(f"cells must be a non-empty list of rows with {len(cols)} cells each "
+                         f"(one per column label), got row lengths {[len(r) for r in grid]}")
+    rows, _ = _labels(row_labels, cols, (len(grid), len(cols)))
+    body = [(label, [f"<td>{_text(v)}</td>" for v in row]) for label, row in zip(rows, grid)]
+    return _table("sa-table", caption, corner, cols, body)

@@ -19,6 +19,9 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ._arrays import to_numpy
+from .colours import CMAP, text_colour
+
 __all__ = [
     "CMAP",
     "BarChart",
@@ -27,18 +30,7 @@ __all__ = [
     "heatmap",
     "new_figure",
     "figure_png",
-    "to_numpy",
 ]
-
-CMAP = "viridis"
-"""The book's colormap: readable with every common colour-vision deficiency."""
-
-
-def to_numpy(values) -> np.ndarray:
-    """A float numpy copy of a list, numpy array or (any-device) torch tensor."""
-    if hasattr(values, "detach"):
-        values = values.detach().cpu().numpy()
-    return np.array(values, dtype=float)
 
 
 def new_figure(width: float = 5.0, height: float = 3.0, dpi: int = 100) -> Figure:
@@ -57,12 +49,6 @@ def figure_png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", facecolor=fig.get_facecolor())
     return buffer.getvalue()
-
-
-def _text_colour(rgba) -> str:
-    red, green, blue = rgba[:3]
-    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
-    return "black" if luminance > 0.45 else "white"
 
 
 @dataclass
@@ -146,7 +132,7 @@ class Heatmap:
         for (i, j), value in np.ndenumerate(matrix):
             text = self.texts[i, j]
             text.set_text(self.fmt.format(value))
-            text.set_color(_text_colour(cmap(norm(value))))
+            text.set_color(text_colour(cmap(norm(value))))  # the HTML tables' rule too
 
 
 def heatmap(

@@ -21,7 +21,6 @@ the bias into the matrix product: :math:`[X, 1] \begin{bmatrix} W \\ b \end{bmat
 from __future__ import annotations
 
 import functools
-import html
 import numbers
 import os
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ import torch
 
 from ._arrays import convert
 from .attention import SelfAttentionResult, self_attention
+from .html_tables import text_table
 
 __all__ = [
     "MODEL_PACKAGE",
@@ -367,15 +367,11 @@ class HeadRanking:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in self._columns())
-        body = "".join(
-            "<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in self._cells()
-        )
-        query, key = html.escape(self.query), html.escape(self.key)
-        caption = f"Heads ranked by the weight from “{query}” to “{key}” (top 10)"
-        return (
-            f"<table class='sa-table'><caption>{caption}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        layer, *columns = self._columns()
+        cells = self._cells()
+        return text_table(
+            [row[1:] for row in cells], [row[0] for row in cells], columns, corner=layer,
+            caption=f"Heads ranked by the weight from “{self.query}” to “{self.key}” (top 10)",
         )
 
 

@@ -24,8 +24,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ._arrays import to_numpy
 from .embeddings import FEATURES
-from .plotting import to_numpy
 
 __all__ = [
     "INPUT_ROLES",

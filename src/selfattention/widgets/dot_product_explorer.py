@@ -15,6 +15,7 @@ import numpy as np
 
 from .._arrays import check_number
 from ..arrows import angle_between, polar_to_xy, vector_pair, xy_to_polar
+from ..html_tables import Markup, text_table
 from ..plotting import figure_png, new_figure
 from ..similarity import cosine_similarity, dot
 from ._live import SnapshotMixin, alert_html, snapshot_html
@@ -224,10 +225,9 @@ class DotProductExplorer(SnapshotMixin, widgets.VBox):
             ("cosine similarity (lengths ignored)", f"<b>{self.cosine:.3f}</b>"),
             ("shadow of b on a's line, |b| cos θ", f"{norm_b * self.cosine:.3f}"),
         ]
-        body = "".join(f"<tr><th scope='row'>{name}</th><td>{value}</td></tr>" for name, value in rows)
-        return (
-            "<table class='sa-table'><caption>The numbers now</caption>"
-            f"<tbody>{body}</tbody></table>"
+        return text_table(
+            [[Markup(value)] for _, value in rows], [Markup(name) for name, _ in rows], ["value"],
+            caption="The numbers now", corner="quantity",
         )
 
     def describe(self) -> str:

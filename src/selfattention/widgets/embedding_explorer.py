@@ -9,6 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..embeddings import FEATURES, SENTENCES, VOCABULARY, Embedding, embed, embed_sentence
+from ..html_tables import number_table
 from ..plotting import bar_chart, figure_png, new_figure
 from ..views import check_feature, feature_view
 from ._live import SnapshotMixin, alert_html, snapshot_html
@@ -218,12 +219,9 @@ class EmbeddingExplorer(SnapshotMixin, widgets.VBox):
         return f"<p>{text}</p>"
 
     def _table(self, state: _State) -> str:
-        head = "".join(f"<th scope='col'>{html.escape(f)}</th>" for f in FEATURES)
-        cells = "".join(f"<td>{value + 0.0:.2f}</td>" for value in state.word.vector)
-        return (
-            "<table class='sa-table'><caption>The chosen word's vector</caption>"
-            f"<thead><tr><th scope='col'>word</th>{head}</tr></thead><tbody><tr>"
-            f"<th scope='row'>{html.escape(state.word.label)}</th>{cells}</tr></tbody></table>"
+        return number_table(
+            state.word.vector, [state.word.label], FEATURES,
+            caption="The chosen word's vector", corner="word",
         )
 
     # -- text for the website and screen readers -----------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..embeddings import FEATURES, SENTENCES, embed, tokenize
 from ..first_attention import attends_most_to_itself, max_asymmetry, weightless_self_attention
+from ..html_tables import number_table
 from ..plotting import figure_png, heatmap, new_figure
 from ._live import SnapshotMixin, alert_html, snapshot_html
 
@@ -276,17 +277,11 @@ class FirstAttentionExplorer(SnapshotMixin, widgets.VBox):
     def _table(tokens: list[str], x: np.ndarray, result, word: str) -> str:
         index = [token.lower() for token in tokens].index(word)
         static, in_use, contextual = embed(word).vector, x[index], result.output[index]
-        rows = "".join(
-            f"<tr><th scope='row'>{name}</th><td>{s:.2f}</td><td>{u:.2f}</td>"
-            f"<td><b>{c:.3f}</b></td></tr>"
-            for name, s, u, c in zip(FEATURES, static, in_use, contextual)
-        )
-        return (
-            f"<table class='sa-table'><caption>“{html.escape(tokens[index])}”: "
-            "its vector before and after attention</caption><thead><tr>"
-            "<th scope='col'>feature</th><th scope='col'>static vector</th>"
-            "<th scope='col'>vector in use</th><th scope='col'>after attention</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>"
+        return number_table(
+            np.stack([static, in_use, contextual], axis=1),  # (features, 3)
+            FEATURES, ["static vector", "vector in use", "after attention"],
+            caption=f"“{tokens[index]}”: its vector before and after attention",
+            corner="feature", fmt=("{:.2f}", "{:.2f}", "{:.3f}"), bold_cols=[2],
         )
 
     def describe(self) -> str:

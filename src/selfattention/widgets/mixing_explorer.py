@@ -18,6 +18,7 @@ import numpy as np
 
 from .._arrays import check_number
 from ..embeddings import FEATURES, Embedding, embed_sentence
+from ..html_tables import number_table
 from ..mixing import mix, rebalance
 from ..plotting import figure_png, new_figure
 from ..views import check_feature, feature_view, view_limits
@@ -280,19 +281,16 @@ class MixingExplorer(SnapshotMixin, widgets.VBox):
             f"{html.escape(w)} {v:.3f}" for w, v in zip(sentence.words, state.weights)
         )
         static = sentence.x[sentence.focus]
-        rows = "".join(
-            ("<tr style='font-weight:bold'>" if f in (self.x_name, self.y_name) else "<tr>")
-            + f"<th scope='row'>{html.escape(f)}</th><td>{s + 0.0:.3f}</td>"
-            f"<td>{m + 0.0:.3f}</td><td>{m - s + 0.0:+.3f}</td></tr>"
-            for f, s, m in zip(FEATURES, static, state.mixed)
+        columns = np.stack([static, state.mixed, state.mixed - static], axis=1)  # (features, 3)
+        table = number_table(
+            columns, FEATURES, [static_name, new_name, "change"],
+            caption="The static and the new vector", corner="feature",
+            fmt=("{:.3f}", "{:.3f}", "{:+.3f}"),
+            bold_rows=[FEATURES.index(self.x_name), FEATURES.index(self.y_name)],
         )
         return (
             f"<p>Weights: {weights} (sum {state.weights.sum():.3f}). "
-            f"“{html.escape(new_name)}” has {html.escape(self._lean(state))}.</p>"
-            "<table class='sa-table'><caption>The static and the new vector</caption><thead><tr>"
-            f"<th scope='col'>feature</th><th scope='col'>{html.escape(static_name)}</th>"
-            f"<th scope='col'>{html.escape(new_name)}</th><th scope='col'>change</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
+            f"“{html.escape(new_name)}” has {html.escape(self._lean(state))}.</p>{table}"
         )
 
     # -- text for the website and screen readers -----------------------------------
