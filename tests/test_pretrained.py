@@ -241,3 +241,13 @@ def test_device_agnostic_book_computation(backend, animal):
     )
     result = sa.self_attention(x1, w_q, w_k, w_v)
     np.testing.assert_allclose(backend.to_numpy(result.weights), animal.attentions[5, 11], atol=1e-5)
+
+
+def test_models_table_entry_matches_the_loaded_model():
+    from selfattention.models_table import get_model
+
+    pretrained = load_pretrained()
+    spec = get_model("all-MiniLM-L6-v2")
+    assert (spec.d_model, spec.n_heads, spec.head_size) == (
+        pretrained.d_model, pretrained.n_heads, pretrained.d_k
+    )
