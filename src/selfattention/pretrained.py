@@ -515,10 +515,8 @@ def layer_by_hand(encoding: Encoding, layer: int) -> LayerSteps:
     pretrained = load_pretrained()
     block = pretrained.model.encoder.layer[layer]
     x = torch.from_numpy(encoding.hidden_states[layer])  # (T, d_model)
-    heads = torch.cat(
-        [torch.as_tensor(head_attention(encoding, layer, h).output) for h in range(pretrained.n_heads)],
-        dim=-1,
-    )  # H outputs of (T, d_v) -> (T, H * d_v)
+    outputs = [head_attention(encoding, layer, h).output for h in range(pretrained.n_heads)]
+    heads = torch.cat([torch.as_tensor(o) for o in outputs], dim=-1)  # H x (T, d_v) -> (T, H*d_v)
     with torch.no_grad():
         w_o = block.attention.output.dense
         attention = heads @ w_o.weight.T + w_o.bias  # (T, H*d_v) @ (H*d_v, d_model)
@@ -535,10 +533,13 @@ def layer_by_hand(encoding: Encoding, layer: int) -> LayerSteps:
 REFERENT_PAIRS: tuple[tuple[str, str, str, str, str], ...] = (
     # (sentence with {} for the last word, first noun, second noun,
     #  last word that makes "it" the first noun, last word that makes it the second)
-    ("The animal didn't cross the street because it was too {}", "animal", "street", "tired", "wide"),
-    ("The trophy didn't fit in the suitcase because it was too {}", "trophy", "suitcase", "big", "small"),
+    ("The animal didn't cross the street because it was too {}", "animal", "street",
+     "tired", "wide"),
+    ("The trophy didn't fit in the suitcase because it was too {}", "trophy", "suitcase",
+     "big", "small"),
     ("The ball broke the window because it was {}", "ball", "window", "hard", "fragile"),
-    ("The table didn't fit through the door because it was too {}", "table", "door", "wide", "narrow"),
+    ("The table didn't fit through the door because it was too {}", "table", "door",
+     "wide", "narrow"),
     ("The car overtook the truck because it was {}", "car", "truck", "fast", "slow"),
     ("The fish ate the worm because it was {}", "fish", "worm", "hungry", "tasty"),
     ("The rock smashed the bottle because it was {}", "rock", "bottle", "heavy", "fragile"),
