@@ -35,6 +35,10 @@ PUBLISHED = {
     # The post lists 128 (512 / 4). The MobileBERT paper (Sun et al., 2020, table 1) runs its
     # 4 heads inside the 128-wide bottleneck, so each head has 32 numbers: the book follows it.
     "MobileBERT": (512, 4, 32),
+    # Not in the post: "Attention Is All You Need" (Vaswani et al., 2017), d_model 512, h = 8,
+    # d_k = 64; and all-MiniLM-L6-v2's config.json (hidden_size 384, 12 attention heads).
+    "Transformer base": (512, 8, 64),
+    "all-MiniLM-L6-v2": (384, 12, 32),
 }
 
 
@@ -98,7 +102,8 @@ def test_table_rows():
     bert = next(row for row in rows if row["name"] == "BERT base")
     assert bert == {**bert, "d_model": 768, "n_heads": 12, "head_size": 64, "attention_params": 2_359_296}
     assert next(row for row in rows if row["name"] == "MobileBERT")["attention_params"] is None
-    assert table_rows(biases=True)[0]["attention_params"] == 2_359_296 + 4 * 768
+    gpt2 = next(row for row in table_rows(biases=True) if row["name"] == "GPT-2 small")
+    assert gpt2["attention_params"] == 2_359_296 + 4 * 768
 
 
 def test_names_are_unique():

@@ -239,3 +239,68 @@ def test_device_agnostic_book_computation(torch_backend, animal):
     )
     result = sa.self_attention(x1, w_q, w_k, w_v)
     np.testing.assert_allclose(torch_backend.to_numpy(result.weights), animal.attentions[5, 11], atol=1e-5)
+
+
+def test_models_table_entry_matches_the_loaded_model():
+    from selfattention.models_table import get_model
+
+    pretrained = load_pretrained()
+    spec = get_model("all-MiniLM-L6-v2")
+    assert (spec.d_model, spec.n_heads, spec.head_size) == (
+        pretrained.d_model, pretrained.n_heads, pretrained.d_k
+    )
+
+
+@pytest.mark.parametrize("layer", [0, 2, 5])
+def test_layer_by_hand_reproduces_the_next_hidden_state(animal, layer):
+    """Post-LN: LayerNorm(x + attention W_O), then LayerNorm(a + feed-forward)."""
+    from selfattention.pretrained import layer_by_hand
+
+    config = load_pretrained().model.config
+    assert config.hidden_act == "gelu" and config.intermediate_size == 1536
+    steps = layer_by_hand(animal, layer)
+    T = len(animal.tokens)
+    assert steps.heads.shape == (T, 384) and steps.feed_forward_hidden.shape == (T, 1536)
+    np.testing.assert_allclose(steps.output, animal.hidden_states[layer + 1], atol=1e-4)
+    # the first add & norm is not the identity: the output differs from its input
+    assert not np.allclose(steps.after_attention, animal.hidden_states[layer], atol=1e-2)
+
+
+def test_layer_by_hand_checks_its_arguments(animal):
+    from selfattention.pretrained import layer_by_hand
+
+    with pytest.raises(ValueError, match="layer must be between 0 and 5"):
+        layer_by_hand(animal, 6)
+    with pytest.raises(TypeError, match="encoding must be an Encoding"):
+        layer_by_hand("The animal", 0)
+
+
+def test_referent_test_reads_the_right_weights():
+    from selfattention.pretrained import REFERENT_PAIRS, referent_test
+
+    pairs = REFERENT_PAIRS[:2]
+    result = referent_test(pairs)
+    assert len(result.sentences) == 4 and result.to_first.shape == (4, 6, 12)
+    assert result.referent_is_first.tolist() == [True, False, True, False]
+    assert result.sentences[1] == ANIMAL.replace("tired", "wide")
+    animal = encode_sentence(ANIMAL)
+    it, noun = token_index(animal.tokens, "it"), token_index(animal.tokens, "animal")
+    np.testing.assert_array_equal(result.to_first[0], animal.attentions[:, :, it, noun])
+    first, referent = result.picks_first(), result.picks_referent()
+    assert first.shape == referent.shape == (6, 12)
+    prefers_first = result.to_first > result.to_second  # (4, 6, 12)
+    right = [prefers_first[0], ~prefers_first[1], prefers_first[2], ~prefers_first[3]]
+    np.testing.assert_array_equal(referent, np.sum(right, axis=0))
+    np.testing.assert_array_equal(first, prefers_first.sum(axis=0))
+    with pytest.raises(ValueError, match="pairs is empty"):
+        referent_test(())
+
+
+def test_every_referent_pair_has_single_piece_nouns():
+    from selfattention.pretrained import REFERENT_PAIRS
+
+    tokenizer = load_pretrained().tokenizer
+    for template, first, second, first_word, second_word in REFERENT_PAIRS:
+        assert template.count("{}") == 1 and template.startswith("The ")
+        for noun in (first, second):
+            assert tokenizer.tokenize(noun) == [noun]

@@ -103,6 +103,10 @@ class ModelSpec:
 
 
 MODELS: tuple[ModelSpec, ...] = (
+    ModelSpec(
+        "Transformer base", "encoder-decoder", 512, 8,
+        note="Vaswani et al., 2017, the original Transformer; 6 + 6 layers",
+    ),
     ModelSpec("GPT-2 small", "decoder", 768, 12, note="OpenAI, 2019; 12 layers"),
     ModelSpec("GPT-2 medium", "decoder", 1024, 16, note="24 layers"),
     ModelSpec("GPT-2 large", "decoder", 1280, 20, note="36 layers"),
@@ -124,6 +128,10 @@ MODELS: tuple[ModelSpec, ...] = (
     ModelSpec("T5 large", "encoder-decoder", 1024, 16),
     ModelSpec("ViT-B/16", "vision encoder", 768, 12, note="tokens are 16x16 image patches"),
     ModelSpec("ViT-L/32", "vision encoder", 1024, 16, note="tokens are 32x32 image patches"),
+    ModelSpec(
+        "all-MiniLM-L6-v2", "encoder", 384, 12,
+        note="the small BERT of chapter 10; 6 layers, heads of 32",
+    ),
     ModelSpec("TinyBERT (4 layers)", "encoder", 312, 12, note="small heads of 26"),
     ModelSpec(
         "MobileBERT", "encoder", 512, 4, attention_width=128,

