@@ -61,3 +61,45 @@ def test_check_number_checks_the_bounds():
         check_number(-1, "t", minimum=0)
     with pytest.raises(ValueError, match="t must be at most 5, got 7.5"):
         check_number(7.5, "t", maximum=5)
+
+
+# --- every integer argument of the package goes through check_int ----------------------
+
+
+def _numpy_integer_calls():
+    """One call per integer argument that used to refuse numpy integers, with np.int64."""
+    import selfattention as sa
+    from selfattention.arrows import arc_points
+    from selfattention.cost import attention_counts, weights_matrix_bytes
+    from selfattention.model import AttentionClassifier
+    from selfattention.models_table import ModelSpec
+    from selfattention.toy_task import embedding_matrix
+    from selfattention.training import train
+
+    i = np.int64
+    scores = np.array([[1.0, 3.0], [2.0, 0.0]])
+    return {
+        "causal_mask": lambda: sa.causal_mask(i(3)).shape == (3, 3),
+        "softmax dim": lambda: np.allclose(sa.softmax(scores, dim=i(0)).sum(axis=0), 1),
+        "hardmax dim": lambda: sa.hardmax(scores, dim=i(-1)).sum() == 2,
+        "naive_softmax dim": lambda: sa.naive_softmax(scores, dim=i(1)).shape == (2, 2),
+        "entropy dim": lambda: sa.entropy([[0.5, 0.5]], dim=i(-1)).shape == (1,),
+        "arc_points n": lambda: arc_points(0.0, 90.0, 1.0, n=i(5)).shape == (5, 2),
+        "weights_matrix_bytes": lambda: weights_matrix_bytes(i(4), n_heads=i(2), batch=i(3))
+        == 4 * 4 * 4 * 2 * 3,
+        "attention_counts": lambda: attention_counts(i(4), i(2)) == attention_counts(4, 2),
+        "ModelSpec": lambda: ModelSpec("m", "encoder", i(8), i(2), attention_width=i(8)).width
+        == 8,
+        "AttentionClassifier": lambda: AttentionClassifier(
+            embedding_matrix(), d_k=i(3), d_v=i(2), n_classes=i(2)
+        ).w_q.shape[1] == 3,
+        "train": lambda: len(
+            train(steps=i(2), batch_size=i(4), checkpoint_every=i(1), device="cpu",
+                  progress=False).checkpoints
+        ) >= 2,
+    }
+
+
+@pytest.mark.parametrize("call", sorted(_numpy_integer_calls()))
+def test_numpy_integers_are_accepted_where_an_int_is_expected(call):
+    assert _numpy_integer_calls()[call]()

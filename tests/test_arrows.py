@@ -85,7 +85,8 @@ def test_drawing_without_projection_and_with_a_zero_vector():
         (lambda: xy_to_polar(["a", "b"]), TypeError, "two real numbers"),
         (lambda: angle_between([0.0, 0.0], [1.0, 0.0]), ValueError, "a is the zero vector"),
         (lambda: angle_between([1.0, 0.0], [1.0, np.nan]), ValueError, "b must hold finite"),
-        (lambda: arc_points(0.0, 90.0, 1.0, n=1), ValueError, "n must be an int >= 2"),
+        (lambda: arc_points(0.0, 90.0, 1.0, n=1), ValueError, "n must be at least 2, got 1"),
+        (lambda: arc_points(0.0, 90.0, 1.0, n=5.0), TypeError, "n must be an int, got float"),
         (lambda: arc_points(0.0, 90.0, 0.0), ValueError, "radius must be > 0"),
     ],
 )

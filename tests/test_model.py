@@ -122,16 +122,16 @@ def test_same_numbers_on_cpu_and_the_picked_device():
 
 
 @pytest.mark.parametrize(
-    "kwargs, words",
+    "kwargs, error, words",
     [
-        ({"d_k": 0}, "d_k must be a positive int"),
-        ({"d_v": 2.5}, "d_v must be a positive int"),
-        ({"n_classes": True}, "n_classes must be a positive int"),
-        ({"init_scale": 0.0}, "init_scale must be > 0"),
+        ({"d_k": 0}, ValueError, "d_k must be at least 1, got 0"),
+        ({"d_v": 2.5}, TypeError, "d_v must be an int, got float"),
+        ({"n_classes": True}, TypeError, "n_classes must be an int, got bool"),
+        ({"init_scale": 0.0}, ValueError, "init_scale must be > 0"),
     ],
 )
-def test_refuses_bad_settings(kwargs, words):
-    with pytest.raises(ValueError, match=words):
+def test_refuses_bad_settings(kwargs, error, words):
+    with pytest.raises(error, match=words):
         AttentionClassifier(embedding_matrix(), **kwargs)
 
 

@@ -120,14 +120,15 @@ def test_lookup_ignores_case_and_spaces_and_names_the_known_models():
 
 
 @pytest.mark.parametrize(
-    "kwargs, words",
+    "kwargs, error, words",
     [
-        ({"d_model": 10, "n_heads": 3}, "3 heads do not divide the attention width 10"),
-        ({"d_model": 0, "n_heads": 1}, "d_model must be a positive int"),
-        ({"d_model": 8, "n_heads": 2.0}, "n_heads must be a positive int"),
-        ({"d_model": 8, "n_heads": 2, "attention_width": 0}, "attention_width must be a positive int"),
+        ({"d_model": 10, "n_heads": 3}, ValueError, "3 heads do not divide the attention width 10"),
+        ({"d_model": 0, "n_heads": 1}, ValueError, "bad: d_model must be at least 1"),
+        ({"d_model": 8, "n_heads": 2.0}, TypeError, "bad: n_heads must be an int, got float"),
+        ({"d_model": 8, "n_heads": 2, "attention_width": 0}, ValueError,
+         "bad: attention_width must be at least 1"),
     ],
 )
-def test_bad_specs_are_refused(kwargs, words):
-    with pytest.raises(ValueError, match=words):
+def test_bad_specs_are_refused(kwargs, error, words):
+    with pytest.raises(error, match=words):
         ModelSpec("bad", "encoder", **kwargs)

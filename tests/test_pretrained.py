@@ -68,7 +68,8 @@ def test_encoding_is_a_copy_of_the_cache():
         ("   ", {}, ValueError, "sentence is empty"),
         (42, {}, TypeError, "sentence must be a string"),
         ("word " * 30, {"max_tokens": 20}, ValueError, r"32 tokens long .* the limit is 20"),
-        ("fine", {"max_tokens": 2}, ValueError, "max_tokens must be an int of at least 3"),
+        ("fine", {"max_tokens": 2}, ValueError, "max_tokens must be at least 3, got 2"),
+        ("fine", {"max_tokens": 20.0}, TypeError, "max_tokens must be an int, got float"),
     ],
 )
 def test_encode_sentence_refuses_bad_input(sentence, kwargs, error, words):
@@ -141,9 +142,9 @@ def test_every_head_matches(animal):
 
 
 def test_head_attention_checks_its_arguments(animal):
-    with pytest.raises(ValueError, match="layer must be between 0 and 5, got 6"):
+    with pytest.raises(ValueError, match="layer must be an int from 0 to 5, got 6"):
         head_attention(animal, 6, 0)
-    with pytest.raises(ValueError, match="head must be between 0 and 11, got -1"):
+    with pytest.raises(ValueError, match="head must be an int from 0 to 11, got -1"):
         head_weights(0, -1)
     with pytest.raises(TypeError, match="head must be an int"):
         head_weights(0, 1.0)
@@ -215,6 +216,9 @@ def test_offset_attention():
     assert profile[0, 0] == pytest.approx(1.0) and profile[0, 1] == pytest.approx(1 / T)
     with pytest.raises(ValueError, match="offset must be a non-zero int"):
         offset_attention(previous, 0)
+    with pytest.raises(TypeError, match="offset must be an int, got float"):
+        offset_attention(previous, 1.0)
+    np.testing.assert_array_equal(offset_attention(previous, np.int64(-1)), profile)
     with pytest.raises(ValueError, match="too short"):
         offset_attention(previous[..., :3, :3], 2)
 

@@ -19,6 +19,13 @@ def test_opens_on_the_requested_head():
     assert "it → animal" in explorer.summary.value
 
 
+def test_numpy_integers_are_accepted():
+    explorer = RealAttentionExplorer(ANIMAL, layer=np.int64(5), head=np.int64(11),
+                                     max_tokens=np.int64(20))
+    np.testing.assert_allclose(explorer.weights, encode_sentence(ANIMAL).attentions[5, 11])
+    assert explorer.layer.value == 5 and explorer.max_tokens == 20
+
+
 def test_moving_layer_and_head_updates_weights_and_figure():
     explorer = RealAttentionExplorer(ANIMAL)
     first_png = explorer.image.value

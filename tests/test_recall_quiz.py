@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from selfattention.widgets.recall_quiz import CARDS, Card, RecallQuiz
@@ -20,6 +21,10 @@ def test_opens_on_the_first_card_with_the_answer_hidden():
     assert "Answer hidden" in quiz.answer.value
     assert quiz.status == [None] * 15
     assert bytes(quiz.image.value[:4]) == b"\x89PNG"
+
+
+def test_a_numpy_integer_start_is_accepted():
+    assert RecallQuiz(start=np.int64(7)).question.value == 7
 
 
 def test_reveal_shows_the_answer():

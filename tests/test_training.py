@@ -99,9 +99,10 @@ def test_runs_on_the_backend_device(torch_backend):
 @pytest.mark.parametrize(
     "kwargs, error, words",
     [
-        ({"steps": 0}, ValueError, "steps must be a positive int"),
-        ({"batch_size": 1.5}, ValueError, "batch_size must be a positive int"),
-        ({"checkpoint_every": 0}, ValueError, "checkpoint_every must be a positive int"),
+        ({"steps": 0}, ValueError, "steps must be at least 1, got 0"),
+        ({"batch_size": 1.5}, TypeError, "batch_size must be an int, got float"),
+        ({"checkpoint_every": 0}, ValueError, "checkpoint_every must be at least 1"),
+        ({"steps": True}, TypeError, "steps must be an int, got bool"),
         ({"lr": 0}, ValueError, "lr must be > 0"),
         ({"data": [1, 2]}, TypeError, "data must be a ToyData"),
         ({"device": "tpu"}, ValueError, "prefer must be one of"),

@@ -24,6 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
+from ._arrays import check_int
 from .plotting import CMAP
 
 __all__ = [
@@ -120,8 +121,7 @@ def arc_points(start: float, end: float, radius: float, n: int = 48) -> np.ndarr
     numpy.ndarray, shape (n, 2)
         The first point is at ``start`` and the last at ``end``.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
+    n = check_int(n, "n", minimum=2)
     if not radius > 0:
         raise ValueError(f"radius must be > 0, got {radius}")
     turn = (end - start + 180.0) % 360.0 - 180.0  # signed, in [-180, 180)

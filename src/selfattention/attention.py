@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from ._arrays import ArrayLike, check_positive, convert, convert_mask
+from ._arrays import ArrayLike, check_int, check_positive, convert, convert_mask
 from .similarity import check_queries_keys
 from .softmax import stable_softmax, stable_softmax_
 
@@ -313,8 +313,5 @@ def causal_mask(n_tokens: int):
            [ True,  True, False],
            [ True,  True,  True]])
     """
-    if isinstance(n_tokens, bool) or not isinstance(n_tokens, int):
-        raise TypeError(f"n_tokens must be an int, got {type(n_tokens).__name__}")
-    if n_tokens < 1:
-        raise ValueError(f"n_tokens must be at least 1, got {n_tokens}")
+    n_tokens = check_int(n_tokens, "n_tokens", minimum=1)
     return torch.ones(n_tokens, n_tokens, dtype=torch.bool).tril().numpy()

@@ -26,6 +26,7 @@ from typing import Callable, Iterable
 import torch
 import torch.nn.functional as F
 
+from ._arrays import check_int
 from .attention import scaled_dot_product_attention
 from .device import pick_device
 
@@ -55,11 +56,7 @@ _DTYPES = {
 
 
 def _check_count(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return value
+    return check_int(value, name, minimum=1)
 
 
 def _as_dtype(dtype) -> torch.dtype:

@@ -22,7 +22,7 @@ import numbers
 
 import torch
 
-from ._arrays import ArrayLike, check_positive, convert
+from ._arrays import ArrayLike, check_int, check_positive, convert
 
 __all__ = ["WEIGHT_TOLERANCE", "check_weights", "mix", "rebalance", "weighted_sum"]
 
@@ -171,12 +171,11 @@ def rebalance(weights: ArrayLike, index: int, new_value: float):
     array([0.05, 0.25, 0.7 ])
     """
     (weights,), backend = convert({"weights": weights}, ndim={"weights": 1})
-    if isinstance(index, bool) or not isinstance(index, numbers.Integral):
-        raise TypeError(f"index must be an int, got {type(index).__name__}")
+    index = check_int(index, "index")
     n = weights.shape[0]
     if not -n <= index < n:
         raise ValueError(f"index={index} is out of range for {n} weight(s)")
-    index = int(index) % n
+    index %= n
     if isinstance(new_value, bool) or not isinstance(new_value, numbers.Real):
         raise TypeError(f"new_value must be a real number, got {type(new_value).__name__}")
     new_value = float(new_value)

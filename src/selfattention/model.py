@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ._arrays import check_int
 from .attention import SelfAttentionResult, self_attention
 
 __all__ = ["AttentionClassifier", "ClassifierOutput"]
@@ -71,9 +72,9 @@ class AttentionClassifier(nn.Module):
         table = torch.as_tensor(embeddings, dtype=torch.float32)
         if table.ndim != 2:
             raise ValueError(f"embeddings must have shape (V, d_model), got shape {tuple(table.shape)}")
-        for name, value in (("d_k", d_k), ("d_v", d_v), ("n_classes", n_classes)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        d_k = check_int(d_k, "d_k", minimum=1)
+        d_v = check_int(d_v, "d_v", minimum=1)
+        n_classes = check_int(n_classes, "n_classes", minimum=1)
         if not init_scale > 0:
             raise ValueError(f"init_scale must be > 0, got {init_scale!r}")
         d_model = table.shape[1]

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._arrays import check_int
+
 __all__ = ["ModelSpec", "MODELS", "get_model", "table_rows"]
 
 
@@ -51,16 +53,10 @@ class ModelSpec:
     note: str = ""
 
     def __post_init__(self):
-        for field in ("d_model", "n_heads"):
-            value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{self.name}: {field} must be a positive int, got {value!r}")
-        if self.attention_width is not None and (
-            isinstance(self.attention_width, bool)
-            or not isinstance(self.attention_width, int)
-            or self.attention_width < 1
-        ):
-            raise ValueError(f"{self.name}: attention_width must be a positive int or None")
+        fields = ("d_model", "n_heads") + (() if self.attention_width is None else ("attention_width",))
+        for field in fields:
+            value = check_int(getattr(self, field), f"{self.name}: {field}", minimum=1)
+            object.__setattr__(self, field, value)  # a plain int, even from np.int64
         if self.width % self.n_heads:
             raise ValueError(
                 f"{self.name}: {self.n_heads} heads do not divide the attention width "

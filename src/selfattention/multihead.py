@@ -22,13 +22,12 @@ Masks follow the rest of the package: ``True`` means "may attend". torch's
 
 from __future__ import annotations
 
-import numbers
 from typing import Any, NamedTuple
 
 import numpy as np
 import torch
 
-from ._arrays import ArrayLike, convert, convert_bool, convert_mask
+from ._arrays import ArrayLike, check_int, convert, convert_bool, convert_mask
 from .attention import scaled_dot_product_attention
 
 __all__ = ["MultiHeadResult", "multi_head_attention", "padding_mask", "weights_from_torch"]
@@ -47,14 +46,6 @@ class MultiHeadResult(NamedTuple):
 
     output: Any
     weights: Any
-
-
-def _check_heads(n_heads: Any) -> int:
-    if isinstance(n_heads, bool) or not isinstance(n_heads, numbers.Integral):
-        raise TypeError(f"n_heads must be an int, got {type(n_heads).__name__}")
-    if n_heads < 1:
-        raise ValueError(f"n_heads must be at least 1, got {n_heads}")
-    return int(n_heads)
 
 
 def _divisors(n: int) -> list[int]:
@@ -171,7 +162,7 @@ def multi_head_attention(
     TypeError
         If ``n_heads`` is not an int, or a mask is not boolean.
     """
-    n_heads = _check_heads(n_heads)
+    n_heads = check_int(n_heads, "n_heads", minimum=1)
     (x, w_q, w_k, w_v, w_o), backend = convert(
         {"x": x, "w_q": w_q, "w_k": w_k, "w_v": w_v, "w_o": w_o},
         min_ndim={"x": 2},
@@ -214,16 +205,14 @@ def padding_mask(lengths, n_tokens: int) -> np.ndarray:
     array([[ True,  True, False],
            [ True,  True,  True]])
     """
-    if isinstance(n_tokens, bool) or not isinstance(n_tokens, numbers.Integral):
-        raise TypeError(f"n_tokens must be an int, got {type(n_tokens).__name__}")
+    n_tokens = check_int(n_tokens, "n_tokens")
     if isinstance(lengths, (str, bytes)) or not hasattr(lengths, "__iter__"):
         raise TypeError(f"lengths must be a sequence of ints, got {type(lengths).__name__}")
     lengths = list(lengths)
     if not lengths:
         raise ValueError("lengths is empty; give one length per sequence")
     for length in lengths:
-        if isinstance(length, bool) or not isinstance(length, numbers.Integral):
-            raise TypeError(f"each length must be an int, got {type(length).__name__}")
+        length = check_int(length, "each length")
         if not 1 <= length <= n_tokens:
             raise ValueError(
                 f"each length must lie in 1..n_tokens={n_tokens} (a sequence needs at least one "

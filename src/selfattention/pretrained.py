@@ -29,7 +29,7 @@ from typing import Any, Sequence
 import numpy as np
 import torch
 
-from ._arrays import convert
+from ._arrays import check_int, convert
 from .attention import SelfAttentionResult, self_attention
 from .html_tables import text_table
 
@@ -154,9 +154,8 @@ def encode_sentence(sentence: str, *, max_tokens: int = MAX_TOKENS) -> Encoding:
     ``max_tokens`` word pieces (``[CLS]`` and ``[SEP]`` included).
     """
     sentence = _check_sentence(sentence)
-    if isinstance(max_tokens, bool) or not isinstance(max_tokens, numbers.Integral) or max_tokens < 3:
-        raise ValueError(f"max_tokens must be an int of at least 3, got {max_tokens!r}")
-    cached = _encode(sentence, int(max_tokens))
+    max_tokens = check_int(max_tokens, "max_tokens", minimum=3)
+    cached = _encode(sentence, max_tokens)
     # Copies, so that a caller who edits the arrays cannot change the cache.
     return Encoding(
         cached.sentence, cached.tokens, cached.attentions.copy(), cached.hidden_states.copy()
@@ -181,14 +180,11 @@ def _encode(sentence: str, max_tokens: int) -> Encoding:
 
 
 def _check_layer_head(layer: Any, head: Any) -> tuple[int, int]:
+    layer, head = check_int(layer, "layer"), check_int(head, "head")
     pretrained = load_pretrained()
-    limits = (("layer", layer, pretrained.n_layers), ("head", head, pretrained.n_heads))
-    for name, value, count in limits:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if not 0 <= value < count:
-            raise ValueError(f"{name} must be between 0 and {count - 1}, got {value}")
-    return int(layer), int(head)
+    layer = check_int(layer, "layer", minimum=0, maximum=pretrained.n_layers - 1)
+    head = check_int(head, "head", minimum=0, maximum=pretrained.n_heads - 1)
+    return layer, head
 
 
 @dataclass(frozen=True)
@@ -458,8 +454,9 @@ def offset_attention(attentions, offset: int, *, skip_special: bool = True) -> n
     numpy.ndarray, shape (n_layers, n_heads)
     """
     weights = _check_attentions(attentions)
-    if isinstance(offset, bool) or not isinstance(offset, numbers.Integral) or offset == 0:
-        raise ValueError(f"offset must be a non-zero int, got {offset!r}")
+    offset = check_int(offset, "offset")
+    if offset == 0:
+        raise ValueError("offset must be a non-zero int, got 0")
     T = weights.shape[-1]
     first, last = (1, T - 2) if skip_special else (0, T - 1)
     queries = np.arange(first, last + 1)

@@ -29,6 +29,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from ._arrays import check_int
 from .softmax import entropy, softmax
 
 __all__ = [
@@ -45,25 +46,17 @@ D_K_VALUES = tuple(2**i for i in range(1, 11))
 """The key sizes the book measures: powers of two from 2 to 1024."""
 
 
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def _check_d_ks(d_ks: Sequence[int]) -> list[int]:
     if isinstance(d_ks, numbers.Integral):
         raise TypeError("d_ks must be a sequence of ints, for example (2, 4, 8); got a single int")
-    values = [_check_int(d_k, "each d_k in d_ks", 1) for d_k in d_ks]
+    values = [check_int(d_k, "each d_k in d_ks", minimum=1) for d_k in d_ks]
     if not values:
         raise ValueError("d_ks is empty; give at least one key size")
     return values
 
 
 def _rng(seed: int, d_k: int) -> np.random.Generator:
-    return np.random.default_rng([_check_int(seed, "seed", 0), d_k])
+    return np.random.default_rng([check_int(seed, "seed", minimum=0), d_k])
 
 
 def sample_scores(d_k: int, n_samples: int = 2000, *, scaled: bool = False, seed: int = 0):
@@ -84,8 +77,8 @@ def sample_scores(d_k: int, n_samples: int = 2000, *, scaled: bool = False, seed
     -------
     numpy.ndarray, shape (n_samples,)
     """
-    d_k = _check_int(d_k, "d_k", 1)
-    n_samples = _check_int(n_samples, "n_samples", 2)
+    d_k = check_int(d_k, "d_k", minimum=1)
+    n_samples = check_int(n_samples, "n_samples", minimum=2)
     rng = _rng(seed, d_k)
     queries = rng.standard_normal((n_samples, d_k))
     keys = rng.standard_normal((n_samples, d_k))
@@ -135,9 +128,9 @@ def attention_rows(
     weights : numpy.ndarray, shape (n_rows, T)
         Softmax of each row.
     """
-    d_k = _check_int(d_k, "d_k", 1)
-    n_rows = _check_int(n_rows, "n_rows", 1)
-    T = _check_int(T, "T", 2)
+    d_k = check_int(d_k, "d_k", minimum=1)
+    n_rows = check_int(n_rows, "n_rows", minimum=1)
+    T = check_int(T, "T", minimum=2)
     rng = _rng(seed, d_k)
     queries = rng.standard_normal((n_rows, d_k))
     keys = rng.standard_normal((n_rows, T, d_k))

@@ -15,14 +15,13 @@ import warnings
 
 import torch
 
-from ._arrays import ArrayLike, check_positive, convert
+from ._arrays import ArrayLike, check_int, check_positive, convert
 
 __all__ = ["softmax", "naive_softmax", "hardmax", "entropy"]
 
 
 def _check_dim(tensor: torch.Tensor, dim: int) -> int:
-    if isinstance(dim, bool) or not isinstance(dim, int):
-        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    dim = check_int(dim, "dim")
     if not -tensor.ndim <= dim < tensor.ndim:
         raise ValueError(
             f"dim={dim} is out of range for scores of shape {tuple(tensor.shape)} "

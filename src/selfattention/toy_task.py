@@ -22,11 +22,11 @@ Everything is a pure function of its arguments and a seed.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._arrays import check_int
 from .embeddings import FEATURES, VOCABULARY, feature_vector
 
 __all__ = [
@@ -222,14 +222,6 @@ class Example:
         return self.tokens[self.context]
 
 
-def _check_count(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def _build(template, context_word: str, fillers: list[str], rng: np.random.Generator) -> list[str]:
     tokens = [AMBIGUOUS if w == "A" else context_word if w == "C" else w for w in template]
     for filler in fillers:  # each filler goes to a random gap, ends included
@@ -254,13 +246,13 @@ def make_examples(
         Each sentence gets between 0 and ``max_fillers`` filler words, each at
         a random position.
     """
-    n = _check_count(n, "n", 2)
+    n = check_int(n, "n", minimum=2)
     if n % 2:
         raise ValueError(f"n must be even so that both labels get n/2 sentences, got {n}")
     if split not in _SPLITS:
         raise ValueError(f"split must be one of {_SPLITS}, got {split!r}")
-    seed = _check_count(seed, "seed", 0)
-    max_fillers = _check_count(max_fillers, "max_fillers", 0)
+    seed = check_int(seed, "seed", minimum=0)
+    max_fillers = check_int(max_fillers, "max_fillers", minimum=0)
     # Separate streams per split: the two splits never share random draws.
     rng = np.random.default_rng([seed, _SPLITS.index(split)])
     labels = rng.permutation(np.repeat([0, 1], n // 2))

@@ -20,6 +20,7 @@ import torch
 from torch import nn
 from tqdm.auto import trange
 
+from ._arrays import check_int
 from .device import pick_device
 from .model import AttentionClassifier
 from .toy_task import Batch, Example, ToyData, embedding_matrix, encode, make_dataset
@@ -221,10 +222,9 @@ def train(
         zero and frozen, so every score is 0 and the attention stays uniform
         (each word gets 1/T) for the whole run; only ``W_V`` and the readout learn.
     """
-    counts = (("steps", steps), ("batch_size", batch_size), ("checkpoint_every", checkpoint_every))
-    for name, value in counts:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    steps = check_int(steps, "steps", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    checkpoint_every = check_int(checkpoint_every, "checkpoint_every", minimum=1)
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr!r}")
     data = make_dataset(seed=seed) if data is None else data
