@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 import selfattention as sa
-from selfattention.cost import fastest_seconds
+from selfattention.timing import fastest_seconds
 
 D_K = 64
 

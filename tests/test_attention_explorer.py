@@ -11,15 +11,12 @@ import pytest
 
 import selfattention as sa
 from selfattention.embeddings import FEATURES, SENTENCES, embed_sentence
-from selfattention.examples import love_apple_phones
+from selfattention.examples import PRESETS, load_preset, love_apple_phones, toy_weights
 from selfattention.widgets.attention_explorer import (
     MAX_TOKENS,
-    PRESETS,
     AttentionExplorer,
     format_matrix,
-    load_preset,
     parse_matrix,
-    toy_weights,
 )
 
 WORKED_SCORES = [[1.0, 1.0, 0.0], [2.0, 3.0, 2.0], [2.0, 4.0, 4.0]]

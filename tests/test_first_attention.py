@@ -113,10 +113,10 @@ def test_apple_watch_barely_moves():
 def test_scores_are_always_symmetric(x):
     scores = weightless_self_attention(x).scores
     assert is_symmetric(scores)
-    # Exactly symmetric in exact arithmetic. In floating point a blocked matrix
-    # product may add the terms of S[i, j] and S[j, i] in different orders, so
-    # allow rounding of the size of the largest score, nothing more.
-    assert max_asymmetry(scores) <= 1e-13 * max(1.0, float(np.abs(scores).max()))
+    # x @ x.T is symmetric in exact arithmetic; a BLAS product may round S[i, j] and
+    # S[j, i] differently (hypothesis found a 4 x 5 case off by 3.6e-15), so allow
+    # a few units in the last place of the largest score.
+    assert max_asymmetry(scores) <= 8 * np.finfo(np.float64).eps * max(1.0, np.abs(scores).max())
 
 
 @settings(max_examples=40, deadline=None)

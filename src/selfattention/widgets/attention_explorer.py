@@ -10,138 +10,35 @@ from __future__ import annotations
 import html
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import ipywidgets as widgets
 import numpy as np
 
 from .._arrays import check_number
 from ..attention import SelfAttentionResult, self_attention
-from ..embeddings import FEATURES, SENTENCES, embed_sentence, tokenize
-from ..examples import love_apple_phones
+from ..embeddings import FEATURES, tokenize
+from ..examples import PRESETS, Setup, generic_axes, load_preset, sentence_setup, toy_weights
 from ..html_tables import heatmap_table, number_table
 from ._live import LIVE_HINT, SnapshotMixin
 
 __all__ = [
     "AttentionExplorer",
     "MAX_TOKENS",
-    "PRESETS",
-    "Setup",
     "format_matrix",
-    "load_preset",
     "parse_matrix",
     "snapshot_from_html",
-    "toy_weights",
 ]
 
 MAX_TOKENS = 12
 """The longest sentence the explorer takes: 12 tokens keep the tables readable."""
 
-PRESETS = ("worked example", "identity weights", "seeded random", "Apple phones", "apple juice")
-"""The explorer's starting points, in the order of its dropdown."""
-
-_RANDOM_SEED = 7
-
-
-@dataclass(frozen=True)
-class Setup:
-    """What attention is computed from: the tokens, their embeddings and the weights.
-
-    Attributes
-    ----------
-    tokens : tuple of str
-        One label per row of ``x``; words outside the toy vocabulary end in "*".
-    x : numpy.ndarray, shape (T, d_model)
-    w_q, w_k : numpy.ndarray, shape (d_model, d_k)
-    w_v : numpy.ndarray, shape (d_model, d_v)
-    axis_names : tuple of str
-        One name per embedding dimension (the toy space's features, or "dim 1", ...).
-    notes : tuple of str
-        Things the reader should know about this setup (unknown words, replaced weights).
-    """
-
-    tokens: tuple[str, ...]
-    x: np.ndarray
-    w_q: np.ndarray
-    w_k: np.ndarray
-    w_v: np.ndarray
-    axis_names: tuple[str, ...]
-    notes: tuple[str, ...] = ()
-
-
-def _generic_axes(d_model: int) -> tuple[str, ...]:
-    return tuple(f"dim {i + 1}" for i in range(d_model))
-
-
-def toy_weights() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A fixed projection of the toy space into d_k = 3, and W_V = I.
-
-    The query of a word keeps its technology and fruit features and adds its
-    *feeling* (a feeling word goes looking for a thing); the key keeps
-    technology and fruit and adds *object* (a concrete thing offers itself).
-    The values are the embeddings themselves, so the outputs stay in the toy
-    space's named features.
-    """
-    index = {name: i for i, name in enumerate(FEATURES)}
-    w_q = np.zeros((len(FEATURES), 3))  # (d_model, d_k)
-    w_k = np.zeros((len(FEATURES), 3))  # (d_model, d_k)
-    for column, (q_axis, k_axis) in enumerate(
-        [("technology", "technology"), ("fruit", "fruit"), ("feeling", "object")]
-    ):
-        w_q[index[q_axis], column] = 1.0
-        w_k[index[k_axis], column] = 1.0
-    return w_q, w_k, np.eye(len(FEATURES))
-
-
-def _sentence_setup(sentence: str, weights, notes: tuple[str, ...] = ()) -> Setup:
-    tokens = tokenize(sentence)
-    if len(tokens) > MAX_TOKENS:
+def _check_length(sentence: str) -> None:
+    n_tokens = len(tokenize(sentence))
+    if n_tokens > MAX_TOKENS:
         raise ValueError(
-            f"the sentence has {len(tokens)} tokens; the explorer takes at most {MAX_TOKENS}"
+            f"the sentence has {n_tokens} tokens; the explorer takes at most {MAX_TOKENS}"
         )
-    embeddings, x = embed_sentence(sentence)
-    unknown = tuple(
-        f"* {e.label}: “{e.word}” is not in the toy vocabulary, so its vector is made "
-        "from the word itself (the same every run) and means nothing."
-        for e in embeddings
-        if not e.known
-    )
-    labels = tuple(e.word if e.known else f"{e.word}*" for e in embeddings)
-    w_q, w_k, w_v = weights
-    return Setup(labels, x, w_q, w_k, w_v, FEATURES, notes + unknown)
-
-
-def load_preset(name: str) -> Setup:
-    """The tokens, embeddings and weights of one of :data:`PRESETS`.
-
-    * ``"worked example"``: "love Apple phones" in 2 dimensions
-      (:func:`selfattention.examples.love_apple_phones`).
-    * ``"identity weights"``: "I love Apple phones" in the toy space with
-      W_Q = W_K = W_V = I: the weight-free self-attention of Part I.
-    * ``"seeded random"``: the same sentence with small random weights
-      (d_k = d_v = 4), like a model before training. Seeded: the same every run.
-    * ``"Apple phones"``, ``"apple juice"``: the toy sentences with the fixed
-      projection of :func:`toy_weights` (d_k = 3, W_V = I).
-    """
-    d_model = len(FEATURES)
-    if name == "worked example":
-        example = love_apple_phones()
-        return Setup(
-            example.tokens, example.x, example.w_q, example.w_k, example.w_v,
-            _generic_axes(example.x.shape[1]),
-        )
-    if name == "identity weights":
-        eye = np.eye(d_model)
-        return _sentence_setup(SENTENCES["apple phones"], (eye, eye.copy(), eye.copy()))
-    if name == "seeded random":
-        rng = np.random.default_rng(_RANDOM_SEED)
-        weights = tuple(np.round(rng.normal(scale=0.5, size=(d_model, 4)), 2) for _ in range(3))
-        return _sentence_setup(SENTENCES["apple phones"], weights)
-    if name == "Apple phones":
-        return _sentence_setup(SENTENCES["apple phones"], toy_weights())
-    if name == "apple juice":
-        return _sentence_setup(SENTENCES["apple juice"], toy_weights())
-    raise ValueError(f"preset must be one of {', '.join(map(repr, PRESETS))}; got {name!r}")
 
 
 def _count(n: int) -> str:
@@ -279,7 +176,7 @@ class AttentionExplorer(SnapshotMixin, widgets.VBox):
     Parameters
     ----------
     preset : str
-        One of :data:`PRESETS`; the default is the book's worked example.
+        One of :data:`selfattention.examples.PRESETS`; the default is the book's worked example.
     scaling : bool
         Divide the scores by sqrt(d_k) before softmax.
     temperature : float
@@ -395,7 +292,7 @@ class AttentionExplorer(SnapshotMixin, widgets.VBox):
             )
         axis_names = self.setup.axis_names
         if len(axis_names) != x.shape[1]:
-            axis_names = _generic_axes(x.shape[1])
+            axis_names = generic_axes(x.shape[1])
         return replace(self.setup, x=x, w_q=w_q, w_k=w_k, w_v=w_v, axis_names=axis_names)
 
     # -- reacting to the controls --------------------------------------------
@@ -436,7 +333,8 @@ class AttentionExplorer(SnapshotMixin, widgets.VBox):
                     f"{len(FEATURES)} features, so the explorer loaded the toy weights of the "
                     "“Apple phones” preset.",
                 )
-            setup = _sentence_setup(self.sentence.value, weights, notes)
+            _check_length(self.sentence.value)
+            setup = sentence_setup(self.sentence.value, weights, notes)
             self._show(setup)
             self._fill_controls(setup)  # the boxes now show exactly the matrices in use
             self._forget_preset()
