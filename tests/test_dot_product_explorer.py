@@ -12,7 +12,6 @@ from selfattention.arrows import polar_to_xy
 from selfattention.widgets.dot_product_explorer import DotProductExplorer
 
 
-
 def test_opens_on_lengths_3_and_2_at_60_degrees():
     explorer = DotProductExplorer()
     np.testing.assert_allclose(explorer.a, polar_to_xy(3.0, 20.0))

@@ -11,7 +11,6 @@ from selfattention.embeddings import FEATURES, SENTENCES, embed
 from selfattention.widgets.embedding_explorer import EmbeddingExplorer
 
 
-
 def test_opens_on_apple_in_love_apple_phones():
     explorer = EmbeddingExplorer()
     assert explorer.state.word.known and explorer.state.word.word == "apple"

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 import selfattention as sa
-from selfattention.embeddings import FEATURES, SENTENCES, VOCABULARY, embed, embed_sentence, tokenize
+from selfattention.embeddings import (
+    FEATURES,
+    SENTENCES,
+    VOCABULARY,
+    embed,
+    embed_sentence,
+    tokenize,
+)
 
 
 def test_axes_include_the_narratives_features():

@@ -83,7 +83,7 @@ def test_heatmap_cells_carry_numbers_and_viridis_backgrounds():
     parsed = _parse(heatmap_table(SCORES, TOKENS, TOKENS, caption="Scores.", fmt="{:.1f}"))
     numbers = [float(text) for text, _ in parsed.cells]
     np.testing.assert_allclose(numbers, SCORES.ravel())
-    for (text, style), value in zip(parsed.cells, SCORES.ravel()):
+    for (_, style), value in zip(parsed.cells, SCORES.ravel()):
         background, foreground = cell_colour(value, 0.0, 4.0)
         assert style == f"background:{background};color:{foreground}"
     # the matrix's own range by default: 0 is darkest, 4 brightest

@@ -64,6 +64,7 @@ def test_attention_is_the_books_self_attention_on_the_same_weights():
         weights = np.exp(scores - scores.max(1, keepdims=True))
         weights /= weights.sum(1, keepdims=True)
         np.testing.assert_allclose(book.weights, weights, rtol=1e-10)
+        np.testing.assert_allclose(book.output, weights @ v, rtol=1e-10)  # (T, T) @ (T, d_v)
 
 
 def test_logits_read_the_target_words_output_vector():

@@ -6,7 +6,6 @@ import pytest
 
 from selfattention.models_table import MODELS, ModelSpec, get_model, table_rows
 
-
 # (d_model, heads, head size) as published, copied from the table of popular models in the
 # source blog post (seeds/004), not computed: a wrong head_size or a mistyped entry fails here.
 PUBLISHED = {

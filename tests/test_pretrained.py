@@ -273,7 +273,7 @@ def test_layer_by_hand_reproduces_the_next_hidden_state(animal, layer):
 def test_layer_by_hand_checks_its_arguments(animal):
     from selfattention.pretrained import layer_by_hand
 
-    with pytest.raises(ValueError, match="layer must be between 0 and 5"):
+    with pytest.raises(ValueError, match="layer must be an int from 0 to 5"):
         layer_by_hand(animal, 6)
     with pytest.raises(TypeError, match="encoding must be an Encoding"):
         layer_by_hand("The animal", 0)
@@ -304,7 +304,7 @@ def test_every_referent_pair_has_single_piece_nouns():
     from selfattention.pretrained import REFERENT_PAIRS
 
     tokenizer = load_pretrained().tokenizer
-    for template, first, second, first_word, second_word in REFERENT_PAIRS:
+    for template, first, second, _, _ in REFERENT_PAIRS:
         assert template.count("{}") == 1 and template.startswith("The ")
         for noun in (first, second):
             assert tokenizer.tokenize(noun) == [noun]

@@ -8,7 +8,6 @@ import pytest
 from selfattention.widgets.recall_quiz import CARDS, Card, RecallQuiz
 
 
-
 def test_deck_has_the_ten_questions_and_the_five_mistakes():
     assert len(CARDS) == 15
     assert sum(card.question.startswith("True or false") for card in CARDS) == 5

@@ -12,7 +12,6 @@ from selfattention.scaling import D_K_VALUES, sample_scores
 from selfattention.widgets.scaling_explorer import ScalingExplorer
 
 
-
 @pytest.fixture(scope="module")
 def explorer() -> ScalingExplorer:
     return ScalingExplorer()

@@ -7,7 +7,14 @@ import pytest
 import torch
 
 from selfattention.toy_task import example_from_text, make_dataset
-from selfattention.training import Checkpoint, TrainingRun, evaluate, predict, sentence_attention, train
+from selfattention.training import (
+    Checkpoint,
+    TrainingRun,
+    evaluate,
+    predict,
+    sentence_attention,
+    train,
+)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from selfattention.training import sentence_attention, train
 from selfattention.widgets.training_explorer import TrainingExplorer
 
 
-
 @pytest.fixture(scope="module")
 def run():
     return train(steps=100, checkpoint_every=20, device="cpu", progress=False)

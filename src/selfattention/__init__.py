@@ -6,7 +6,12 @@ input's device for tensor input. Widgets live in :mod:`selfattention.widgets`
 and figures in :mod:`selfattention.plotting`, so importing the maths stays light.
 """
 
-from .attention import SelfAttentionResult, causal_mask, scaled_dot_product_attention, self_attention
+from .attention import (
+    SelfAttentionResult,
+    causal_mask,
+    scaled_dot_product_attention,
+    self_attention,
+)
 from .device import available_devices, pick_device
 from .first_attention import is_symmetric, weightless_self_attention
 from .mixing import mix, rebalance

@@ -19,12 +19,12 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 import torch
 
-ArrayLike = Union[np.ndarray, torch.Tensor, list, tuple]
+ArrayLike = np.ndarray | torch.Tensor | list | tuple
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ arrays. Angles are in degrees, measured anticlockwise from the x axis.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import matplotlib
 import numpy as np

@@ -10,8 +10,8 @@ an existing figure instead of building a new one.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import matplotlib
 import numpy as np

@@ -23,8 +23,9 @@ from __future__ import annotations
 import functools
 import numbers
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch

@@ -9,8 +9,8 @@ five common mistakes, put as true-or-false claims.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import ipywidgets as widgets
 import matplotlib

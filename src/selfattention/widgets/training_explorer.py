@@ -8,7 +8,7 @@ training that checkpoint sits.
 from __future__ import annotations
 
 import html
-from typing import Sequence
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import matplotlib
