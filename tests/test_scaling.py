@@ -11,6 +11,7 @@ from selfattention.models_table import MODELS
 from selfattention.scaling import (
     D_K_VALUES,
     attention_rows,
+    parameter_gradients,
     sample_scores,
     score_variance,
     softmax_gradient_norms,
@@ -138,3 +139,46 @@ def test_a_saturated_row_passes_almost_no_gradient():
 def test_bad_arguments_are_refused(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_parameter_gradients_match_a_hand_written_backward_pass():
+    # dL/dW_Q = X^T (dL/dZ) K / c and dL/dW_K = X^T (dL/dZ)^T Q / c, with c the divisor
+    d_k, T, d_model = 16, 5, 8
+    rng = np.random.default_rng([4, d_k, 2])
+    x = rng.standard_normal((1, T, d_model))
+    w_q = rng.standard_normal((1, d_model, d_k)) / np.sqrt(d_model)
+    w_k = rng.standard_normal((1, d_model, d_k)) / np.sqrt(d_model)
+    g = rng.standard_normal((1, T, T))
+    c = np.sqrt(d_k)
+    q, k = x[0] @ w_q[0], x[0] @ w_k[0]
+    z = q @ k.T / c
+    w = sa.softmax(z)
+    grad_z = w * (g[0] - (w * g[0]).sum(axis=1, keepdims=True))
+    grad_q = x[0].T @ grad_z @ k / c
+    grad_k = x[0].T @ grad_z.T @ q / c
+    got = parameter_gradients(d_k, 1, T, d_model, scaled=True, seed=4)
+    np.testing.assert_allclose(got.scores, [np.linalg.norm(grad_z)])
+    np.testing.assert_allclose(got.w_q, [np.linalg.norm(grad_q)])
+    np.testing.assert_allclose(got.w_k, [np.linalg.norm(grad_k)])
+    np.testing.assert_allclose(got.saturated, [(w.max(axis=1) > 0.99).mean()])
+
+
+def test_without_scaling_rows_saturate_but_the_parameter_gradient_does_not_vanish():
+    unscaled = parameter_gradients(256, 100)
+    scaled = parameter_gradients(256, 100, scaled=True)
+    # the gradient entering softmax shrinks and most rows are saturated ...
+    assert np.median(unscaled.scores) < 0.5 * np.median(scaled.scores)
+    assert unscaled.saturated.mean() > 0.5 and scaled.saturated.mean() < 0.05
+    # ... yet the gradient reaching W_Q and W_K is not smaller: the division shrinks it too
+    assert np.median(unscaled.w_q) > np.median(scaled.w_q)
+    assert np.median(unscaled.w_k) > np.median(scaled.w_k)
+
+
+def test_parameter_gradients_are_seeded_and_refuse_bad_sizes():
+    a, b = parameter_gradients(8, 30, seed=1), parameter_gradients(8, 30, seed=1)
+    np.testing.assert_array_equal(a.w_q, b.w_q)
+    assert a.w_q.shape == (30,)
+    with pytest.raises(ValueError, match="n_sentences"):
+        parameter_gradients(8, 0)
+    with pytest.raises(TypeError, match="d_model"):
+        parameter_gradients(8, 10, d_model=2.5)

@@ -88,7 +88,9 @@ class AttentionClassifier(nn.Module):
     def device(self) -> torch.device:
         return self.w_q.device
 
-    def attend(self, token_ids: torch.Tensor, lengths: torch.Tensor) -> SelfAttentionResult:
+    def attend(
+        self, token_ids: torch.Tensor, lengths: torch.Tensor
+    ) -> SelfAttentionResult:
         """Self-attention over padded sentences; padding is never attended to.
 
         Parameters
@@ -114,5 +116,7 @@ class AttentionClassifier(nn.Module):
         """
         attention = self.attend(token_ids, lengths)
         rows = torch.arange(token_ids.shape[0], device=token_ids.device)
-        z_target = attention.output[rows, targets]  # (B, d_v): the target word's new vector
-        return ClassifierOutput(self.readout(z_target), attention)  # (B, d_v) -> (B, n_classes)
+        # (B, d_v): the target word's new vector
+        z_target = attention.output[rows, targets]
+        # (B, d_v) -> (B, n_classes)
+        return ClassifierOutput(self.readout(z_target), attention)

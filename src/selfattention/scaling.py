@@ -34,8 +34,11 @@ from .softmax import entropy, softmax
 
 __all__ = [
     "D_K_VALUES",
+    "SATURATED",
+    "ParameterGradients",
     "RowStatistics",
     "attention_rows",
+    "parameter_gradients",
     "sample_scores",
     "score_variance",
     "softmax_gradient_norms",
@@ -44,6 +47,9 @@ __all__ = [
 
 D_K_VALUES = tuple(2**i for i in range(1, 11))
 """The key sizes the book measures: powers of two from 2 to 1024."""
+
+SATURATED = 0.99
+"""A row counts as saturated when its largest weight is above this."""
 
 
 def _check_d_ks(d_ks: Sequence[int]) -> list[int]:
@@ -226,3 +232,94 @@ def softmax_statistics(
         entropy=np.array(spread),
         grad_norm=np.array(grad_norm),
     )
+
+
+@dataclass(frozen=True)
+class ParameterGradients:
+    r"""Gradient lengths of whole random attentions, one entry per sentence.
+
+    Attributes
+    ----------
+    scores : numpy.ndarray, shape (n_sentences,)
+        :math:`\lVert \partial L / \partial Z \rVert` for the whole
+        :math:`T \times T` matrix :math:`Z` that softmax receives (divided by
+        :math:`\sqrt{d_k}` when scaled): the gradient *entering* softmax.
+    w_q, w_k : numpy.ndarray, shape (n_sentences,)
+        :math:`\lVert \partial L / \partial W_Q \rVert` and
+        :math:`\lVert \partial L / \partial W_K \rVert`: the gradients that
+        reach the parameters.
+    saturated : numpy.ndarray, shape (n_sentences,)
+        Share of each sentence's rows whose largest weight is above
+        :data:`SATURATED`.
+    """
+
+    scores: np.ndarray
+    w_q: np.ndarray
+    w_k: np.ndarray
+    saturated: np.ndarray
+
+
+def parameter_gradients(
+    d_k: int,
+    n_sentences: int = 200,
+    T: int = 8,
+    d_model: int = 64,
+    *,
+    scaled: bool = False,
+    seed: int = 0,
+) -> ParameterGradients:
+    r"""Backpropagate through random self-attentions, to the scores and to W_Q and W_K.
+
+    Each sentence is ``T`` random embeddings of size ``d_model`` (standard
+    normal entries). :math:`W_Q` and :math:`W_K` are drawn with standard
+    deviation :math:`1/\sqrt{d_\text{model}}`, so that query and key entries
+    have variance about 1, as the chapter's argument assumes. The scores
+    :math:`Z = X W_Q (X W_K)^\top` (divided by :math:`\sqrt{d_k}` when
+    ``scaled``) go through a row-wise softmax, and the loss is
+    :math:`L = \sum_{ij} \operatorname{softmax}(Z)_{ij}\, g_{ij}` with a random
+    standard-normal :math:`g` standing for the rest of the network. Scaled
+    and unscaled calls with the same arguments use the same draws.
+
+    Parameters
+    ----------
+    d_k : int
+    n_sentences : int
+        Number of independent random sentences, at least 1.
+    T : int
+        Tokens per sentence, at least 2.
+    d_model : int
+        Embedding size, at least 1.
+    scaled : bool
+    seed : int
+
+    Returns
+    -------
+    ParameterGradients
+    """
+    d_k = _check_int(d_k, "d_k", 1)
+    n_sentences = _check_int(n_sentences, "n_sentences", 1)
+    T = _check_int(T, "T", 2)
+    d_model = _check_int(d_model, "d_model", 1)
+    rng = np.random.default_rng([_check_int(seed, "seed", 0), d_k, 2])
+    fields: dict[str, list[np.ndarray]] = {"scores": [], "w_q": [], "w_k": [], "saturated": []}
+    for start in range(0, n_sentences, 25):  # 25 sentences at a time keeps memory small
+        n = min(25, n_sentences - start)
+        x = torch.as_tensor(rng.standard_normal((n, T, d_model)))
+        w_q = torch.as_tensor(rng.standard_normal((n, d_model, d_k)) / math.sqrt(d_model))
+        w_k = torch.as_tensor(rng.standard_normal((n, d_model, d_k)) / math.sqrt(d_model))
+        g = torch.as_tensor(rng.standard_normal((n, T, T)))
+        w_q.requires_grad_(True)
+        w_k.requires_grad_(True)
+        queries, keys = x @ w_q, x @ w_k  # (n, T, d_model) @ (n, d_model, d_k) -> (n, T, d_k)
+        z = queries @ keys.transpose(-1, -2)  # (n, T, d_k) @ (n, d_k, T) -> (n, T, T)
+        if scaled:
+            z = z / math.sqrt(d_k)
+        weights = softmax(z)
+        loss = (weights * g).sum()
+        grad_z, grad_q, grad_k = torch.autograd.grad(loss, (z, w_q, w_k))
+        fields["scores"].append(torch.linalg.vector_norm(grad_z, dim=(-2, -1)).numpy())
+        fields["w_q"].append(torch.linalg.vector_norm(grad_q, dim=(-2, -1)).numpy())
+        fields["w_k"].append(torch.linalg.vector_norm(grad_k, dim=(-2, -1)).numpy())
+        saturated = weights.detach().amax(dim=-1) > SATURATED  # (n, T)
+        fields["saturated"].append(saturated.double().mean(dim=-1).numpy())
+    return ParameterGradients(**{name: np.concatenate(parts) for name, parts in fields.items()})
