@@ -296,11 +296,11 @@ def parameter_gradients(
     -------
     ParameterGradients
     """
-    d_k = _check_int(d_k, "d_k", 1)
-    n_sentences = _check_int(n_sentences, "n_sentences", 1)
-    T = _check_int(T, "T", 2)
-    d_model = _check_int(d_model, "d_model", 1)
-    rng = np.random.default_rng([_check_int(seed, "seed", 0), d_k, 2])
+    d_k = check_int(d_k, "d_k", minimum=1)
+    n_sentences = check_int(n_sentences, "n_sentences", minimum=1)
+    T = check_int(T, "T", minimum=2)
+    d_model = check_int(d_model, "d_model", minimum=1)
+    rng = np.random.default_rng([check_int(seed, "seed", minimum=0), d_k, 2])
     fields: dict[str, list[np.ndarray]] = {"scores": [], "w_q": [], "w_k": [], "saturated": []}
     for start in range(0, n_sentences, 25):  # 25 sentences at a time keeps memory small
         n = min(25, n_sentences - start)
