@@ -159,3 +159,17 @@ def test_convex_hull():
     np.testing.assert_array_equal(convex_hull([[1, 2]]), [[1, 2]])
     with pytest.raises(ValueError, match=r"points must have shape \(n, 2\)"):
         convex_hull(np.zeros((3, 3)))
+
+
+def test_labels_of_nearby_points_do_not_overlap():
+    # Chapter 2's juice panel: "new apple" at (0.95, 2.15) sits next to the static apple.
+    tokens, x = embed_sentence("love apple juice")
+    mixed = np.array([0.1, 0.5, 0.4]) @ x
+    labels = ["love", "apple (static)", "juice", "new apple"]
+    fig, view = draw(labels, np.vstack([x, mixed]), ["word", "static", "word", "mixed"],
+                     diagonal="technology = fruit", hull="where a proper mix can land")
+    renderer = fig._get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in view.ax.texts if t.get_text()]
+    assert len(boxes) == 4
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), (a, b)

@@ -72,6 +72,21 @@ _HULL = "#56B4E9"  # Okabe-Ito sky blue, for the shaded region
 _LABEL_ORDER = ["focus", "focus_fallback", "mixed", "static", "invalid", "word", "fallback"]
 
 
+def _renderer(fig):
+    """A renderer for measuring text, whatever canvas the figure has."""
+    canvas = fig.canvas
+    if hasattr(canvas, "get_renderer"):
+        return canvas.get_renderer()
+    return fig._get_renderer()  # a bare Figure (matplotlib >= 3.6)
+
+
+def _overlap_area(a, b) -> float:
+    """The area two window extents (Bbox) share, in square pixels."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(width, 0.0) * max(height, 0.0)
+
+
 def check_feature(name: str, argument: str, features: Sequence[str] = FEATURES) -> int:
     """The position of feature ``name``, or a clear error naming ``argument``.
 
@@ -294,29 +309,33 @@ class FeatureView:
             )
             self.artists += [arrow, marker]
 
-        # One label per distinct position, so words that coincide ("the", "the") share it;
-        # labels of nearby points are nudged to another corner so they do not overlap.
-        placed: list[tuple[float, float, int]] = []
-        span = np.array([x_max - x_min, y_max - y_min])
+        # One label per distinct position, so words that coincide ("the", "the") share it.
+        # Each label tries the four corners around its point and takes the first whose
+        # drawn text overlaps no label placed before it (or, failing that, the least bad).
+        renderer = _renderer(ax.figure)
+        placed: list = []  # window extents of the labels drawn so far
         for (x, y), label in self._labels():
             # near the right edge, try the corners left of the point first
-            order = [2, 3, 0, 1] if (x - x_min) > 0.75 * span[0] else [0, 1, 2, 3]
+            order = [2, 3, 0, 1] if (x - x_min) > 0.75 * (x_max - x_min) else [0, 1, 2, 3]
+            best = None
             for corner in order:
-                clash = any(
-                    c == corner and np.all(np.abs(np.array([x - px, y - py]) / span) < (0.25, 0.09))
-                    for px, py, c in placed
-                )
-                if not clash:
-                    break
-            placed.append((x, y, corner))
-            dx, dy, ha = _CORNERS[corner]
-            self.artists.append(
-                ax.annotate(
+                dx, dy, ha = _CORNERS[corner]
+                text = ax.annotate(
                     label, xy=(x, y), xytext=(dx, dy), textcoords="offset points",
-                    ha=ha, fontsize=9, zorder=4,
-                    bbox=_LABEL_BOX,
+                    ha=ha, fontsize=9, zorder=4, bbox=_LABEL_BOX,
                 )
-            )
+                box = text.get_window_extent(renderer)
+                overlap = sum(_overlap_area(box, other) for other in placed)
+                if best is None or overlap < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (overlap, text, box)
+                else:
+                    text.remove()
+                if overlap == 0:
+                    break
+            placed.append(best[2])
+            self.artists.append(best[1])
 
         handles = [
             Line2D(
