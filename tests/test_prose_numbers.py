@@ -6,6 +6,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
@@ -49,3 +51,9 @@ def test_structural_references_are_allowed():
 
 def test_inline_maths_may_span_a_line_break():
     assert numbers("both give $3 \\times 2 \\times\n0.5$ here") == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_prose_has_no_typed_numbers(path):
+    findings = scanner.scan_notebook(path)
+    assert not findings, "numbers typed into prose (glue them):\n" + "\n".join(map(str, findings))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,49 @@ def test_notebook_opens_with_objectives_and_ends_with_what_to_remember(path):
     assert "In this chapter" in markdown[0] and "**Time:**" in markdown[0]
     assert any("## Exercises" in text for text in markdown)
     assert markdown[-1].lstrip().startswith("## What to remember")
+
+
+def _cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def _tags(cell):
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_colab_install_cell_stands_alone_and_is_hidden_on_the_website(path):
+    code = [c for c in _cells(path) if c["cell_type"] == "code"]
+    first = "".join(code[0]["source"])
+    assert "google.colab" in first and "%pip install" in first
+    assert "remove-cell" in _tags(code[0])
+    assert "import selfattention" not in first  # the imports are the reader's, in the next cell
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_glue_calls_do_not_show_on_the_website(path):
+    for cell in _cells(path):
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "glue(" in source.replace("from selfattention.book import glue", ""):
+            assert _tags(cell) & {"remove-input", "remove-cell"}, f"{path.name}: {source[:80]!r}"
+
+
+_FENCE = re.compile(r"```python\n(.*?)```", re.S)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_solution_code_sits_in_its_dropdown_and_runs_unchanged(path):
+    cells = _cells(path)
+    for index, cell in enumerate(cells):
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "markdown" or ":class: dropdown" not in source:
+            continue
+        for fenced in _FENCE.findall(source):
+            check = cells[index + 1]
+            assert check["cell_type"] == "code" and "remove-cell" in _tags(check), path.name
+            assert "".join(check["source"]).startswith(fenced.rstrip("\n")), (
+                f"{path.name}: the check cell after markdown cell {index} must begin with "
+                "the solution's fenced code"
+            )
+    for cell in cells:  # no separate "show code" toggles for solutions
+        assert not (_tags(cell) & {"hide-cell"} and "olution" in "".join(cell["source"])), path.name
