@@ -9,7 +9,8 @@
 const CSS = `
 .sa-live { border: 1px solid #ccc; border-radius: 6px; padding: 0.75rem; margin: 1rem 0;
   background: #fff; color: #222; font-family: system-ui, sans-serif; font-size: 15px;
-  max-width: 100%; box-sizing: border-box; overflow-x: auto; }
+  max-width: 100%; box-sizing: border-box; overflow-x: auto;
+  contain: content; /* a redraw lays out and paints this box only, not the whole page */ }
 .sa-live * { box-sizing: border-box; }
 .sa-live .sa-title { font-weight: bold; margin: 0 0 0.5rem; font-size: 1.05em; }
 .sa-live .sa-controls { display: grid; grid-template-columns: minmax(9em, max-content) minmax(8em, 22em) 6em;

@@ -89,7 +89,7 @@ export async function mount(container) {
 }
 
 async function mountAll() {
-  const containers = [...document.querySelectorAll(".sa-live-widget[data-sa-widget]")];
+  const containers = [...document.querySelectorAll(".sa-live-widget[data-sa-widget]:not([data-sa-live])")];
   await Promise.all(containers.map((container) => mount(container).catch((error) => {
     container.dataset.saLive = "failed";
     console.error(`selfattention widget "${container.dataset.saWidget}" could not start:`, error);
