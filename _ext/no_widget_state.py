@@ -2,9 +2,10 @@
 
 After executing a notebook, myst-nb embeds the state of every widget in the
 page (a ``application/vnd.jupyter.widget-state+json`` script) so that a
-widget manager could redraw them. This book shows each widget's static
-snapshot instead and loads no widget JavaScript (see ``_config.yml``), so
-the state would be dead weight: a third or more of each chapter's HTML.
+widget manager could redraw them. This book loads no widget manager: each
+widget shows its ``text/html`` (a static snapshot, or for a live widget its
+own state and module, see ``live_widgets.py``), so the saved state would be
+dead weight: a third or more of each chapter's HTML.
 This handler runs just before myst-nb's own and drops that one entry.
 """
 

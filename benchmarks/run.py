@@ -4,7 +4,8 @@
 2. the Attention Explorer's update time in the kernel;
 3. the widget round trip in a real browser (JupyterLab + chromium);
 4. each notebook's run time on a fresh kernel;
-5. cold and cached strict book builds, then each page's weight in the browser.
+5. cold and cached strict book builds, then each page's weight in the browser, and the
+   live widget on the built site: slider input to new pixels, and its scripts' bytes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import bench_attention
 import bench_book
 import bench_explorer
+import bench_live_widget
 import bench_notebooks
 import bench_site
 import bench_widget_browser
@@ -42,12 +44,25 @@ def main() -> None:
                         f"<= {r['target']:.0f} s", r["seconds"] <= r["target"]))
     print()
     pages: list[dict] = []
-    book = bench_book.main(then=lambda site: pages.extend(bench_site.main(site)))
+    live: dict = {}
+
+    def on_site(site):
+        pages.extend(bench_site.main(site))
+        print()
+        live.update(bench_live_widget.main(site))
+
+    book = bench_book.main(then=on_site)
     summary.append(("cold strict book build", f"{book['cold_s']:.0f} s", "<= 180 s", book["cold_s"] <= 180))
     summary.append(("cached rebuild", f"{book['cached_s']:.1f} s", "<= 15 s", book["cached_s"] <= 15))
     heaviest = max(pages, key=lambda r: r["own"])
     summary.append((f"heaviest page ({heaviest['page']})", f"{heaviest['own'] / 1e6:.2f} MB",
                     "<= 2 MB", heaviest["own"] <= 2e6))
+    summary.append(("live widget on the site, input to pixels (median)",
+                    f"{live['median_ms']:.1f} ms", "<= 16 ms", live["median_ms"] <= 16))
+    summary.append(("live widget on the site, input to pixels (p90)",
+                    f"{live['p90_ms']:.1f} ms", "<= 33 ms", live["p90_ms"] <= 33))
+    summary.append(("live widget scripts per page", f"{live['script_bytes'] / 1000:.0f} kB",
+                    "<= 300 kB", live["script_bytes"] <= 300_000))
 
     print("\nSummary")
     for name, value, target, ok in summary:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,48 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# Logged on every page by Jupyter Book 1 itself; see shared/TECH-NOTES.md.
+KNOWN_CONSOLE_ERRORS = (
+    "Identifier 'THEBE_JS_URL' has already been declared",
+    "Got invalid theme mode",
+)
+
+@dataclass
+class LoadedPage:
+    page: object
+    errors: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def load_page(browser, site_url: str, path: str, scheme: str = "light") -> LoadedPage:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    loaded = LoadedPage(page)
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(site_url) or url.startswith("data:"):
+            route.continue_()
+        else:
+            loaded.external.append(url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and loaded.errors.append(m.text))
+    page.on("pageerror", lambda e: loaded.errors.append(str(e)))
+    page.on("requestfailed", lambda r: r.url.startswith(site_url) and loaded.failed.append(r.url))
+    page.goto(f"{site_url}/{path}", wait_until="load")
+    # mermaid and MathJax render after load: wait until every diagram and formula is done.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('pre.mermaid')].every(d => d.querySelector('svg'))
+              && [...document.querySelectorAll('.math')].every(m => m.querySelector('mjx-container')
+                                                                || m.tagName === 'MJX-CONTAINER')""",
+        timeout=20_000,
+    )
+    return loaded
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

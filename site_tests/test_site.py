@@ -3,26 +3,20 @@
 For each page: no console errors (but two known, harmless ones), no request
 leaves localhost, maths rendered by MathJax, every mermaid diagram drawn as
 SVG, every image loaded and described by alt text, and on chapter pages the
-Binder and Colab launch links point at that chapter's notebook and each
-widget shows its static snapshot (and nothing pretends to be live).
+Binder and Colab launch links point at that chapter's notebook, and each
+widget is either live (mounted by the site's own host script) or shows its
+static snapshot; no frozen copy of a kernel widget. The live widgets are tested
+in depth in test_live_widgets.py.
 A full-page screenshot of each page, light and dark, goes to _build/screenshots/.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SITE
-
-# Logged on every page by Jupyter Book 1 itself; see shared/TECH-NOTES.md.
-KNOWN_CONSOLE_ERRORS = (
-    "Identifier 'THEBE_JS_URL' has already been declared",
-    "Got invalid theme mode",
-)
+from conftest import KNOWN_CONSOLE_ERRORS, ROOT, SITE, LoadedPage, load_page
 
 PAGES = sorted(
     str(path.relative_to(SITE))
@@ -30,42 +24,6 @@ PAGES = sorted(
     if path.name not in {"genindex.html", "search.html"} and "_static" not in path.parts
 )
 CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").glob("*.ipynb"))
-
-
-@dataclass
-class LoadedPage:
-    page: object
-    errors: list[str] = field(default_factory=list)
-    external: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-
-
-def _load(browser, site_url: str, path: str, scheme: str = "light") -> LoadedPage:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    loaded = LoadedPage(page)
-
-    def route(route):
-        url = route.request.url
-        if url.startswith(site_url) or url.startswith("data:"):
-            route.continue_()
-        else:
-            loaded.external.append(url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and loaded.errors.append(m.text))
-    page.on("pageerror", lambda e: loaded.errors.append(str(e)))
-    page.on("requestfailed", lambda r: r.url.startswith(site_url) and loaded.failed.append(r.url))
-    page.goto(f"{site_url}/{path}", wait_until="load")
-    # mermaid and MathJax render after load: wait until every diagram and formula is done.
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('pre.mermaid')].every(d => d.querySelector('svg'))
-              && [...document.querySelectorAll('.math')].every(m => m.querySelector('mjx-container')
-                                                                || m.tagName === 'MJX-CONTAINER')""",
-        timeout=20_000,
-    )
-    return loaded
 
 
 def _shot_name(path: str, scheme: str) -> str:
@@ -85,7 +43,7 @@ def loaded(request, browser, site_url, screenshots, page_cache):
     """Each page is loaded once, screenshotted, and shared by every check on it."""
     path = request.param
     if path not in page_cache:
-        page_cache[path] = _load(browser, site_url, path)
+        page_cache[path] = load_page(browser, site_url, path)
         page_cache[path].page.screenshot(path=screenshots / _shot_name(path, "light"), full_page=True)
     return path, page_cache[path]
 
@@ -148,23 +106,36 @@ def test_chapter_launch_links_point_at_its_notebook(loaded):
     assert colab and all(h.endswith(notebook) for h in colab), colab
 
 
-def test_widgets_show_their_snapshot_and_nothing_looks_live(loaded):
+def test_widgets_are_live_or_show_their_snapshot_and_nothing_is_frozen(loaded):
     path, result = loaded
     if not path.startswith("chapters/"):
         pytest.skip("not a chapter")
     page = result.page
     snapshots = page.locator("figure.sa-widget-snapshot")
-    assert snapshots.count() >= 1, f"{path}: every chapter has at least one widget"
+    live = page.locator(".sa-live-widget")
+    assert snapshots.count() + live.count() >= 1, f"{path}: every chapter has at least one widget"
+    # a widget not yet rebuilt on the live base shows its snapshot, which says how to go live
     for i in range(snapshots.count()):
         assert "make lab" in snapshots.nth(i).inner_text()
-    live = page.locator(".jupyter-widgets, .widget-slider, script[type*='widget-view'], "
-                        "script[type*='widget-state']")
-    assert live.count() == 0, f"{path}: a frozen widget is on the page"
+    # a live widget has mounted, in place of its snapshot
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.sa-live-widget')].every(w => w.dataset.saLive)")
+    for i in range(live.count()):
+        widget = live.nth(i)
+        assert widget.get_attribute("data-sa-live") == "mounted", f"{path}: widget {i}"
+        assert widget.locator("figure.sa-widget-snapshot").count() == 0
+    # no frozen ipywidgets copy, no widget manager, no saved widget state
+    frozen = page.locator(".jupyter-widgets, .widget-slider, script[type*='widget-view'], "
+                          "script[type*='widget-state']")
+    assert frozen.count() == 0, f"{path}: a frozen widget is on the page"
+    # the host script is on the pages that need it, and only there
+    hosts = page.locator("script[src*='sa-widgets/host.js']")
+    assert hosts.count() == (1 if live.count() else 0), f"{path}: host scripts {hosts.count()}"
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_dark_mode_screenshot(browser, site_url, screenshots, path):
-    result = _load(browser, site_url, path, scheme="dark")
+    result = load_page(browser, site_url, path, scheme="dark")
     page = result.page
     page.evaluate("() => document.documentElement.dataset.theme = 'dark'")
     page.wait_for_timeout(300)

@@ -6,6 +6,7 @@ import base64
 import functools
 import html
 import inspect
+import json
 import re
 
 import numpy as np
@@ -14,6 +15,7 @@ import pytest
 import selfattention as sa
 from selfattention import widgets
 from selfattention.widgets import SoftmaxExplorer
+from selfattention.widgets._base import LiveWidget
 from selfattention.widgets._live import LIVE_HINT
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -23,21 +25,22 @@ def test_softmax_explorer_opens_on_the_narrative_scores():
     explorer = SoftmaxExplorer()
     np.testing.assert_allclose(explorer.scores, [1.0, 3.0, 6.0])
     np.testing.assert_allclose(explorer.weights, sa.softmax([1.0, 3.0, 6.0]))
-    assert bytes(explorer.image.value[:4]) == b"\x89PNG"
+    assert explorer.figure_png()[:4] == b"\x89PNG"
+    assert explorer.error == ""
 
 
-def test_moving_a_score_slider_updates_weights_figure_and_table():
+def test_moving_a_score_updates_weights_figure_and_table():
     explorer = SoftmaxExplorer()
-    before_png, before_table = explorer.image.value, explorer.table.value
-    explorer.score_sliders[0].value = 6.0
+    before_png, before_table = explorer.figure_png(), explorer.table_html()
+    explorer.token_scores = [6.0, 3.0, 6.0]
     np.testing.assert_allclose(explorer.weights, sa.softmax([6.0, 3.0, 6.0]))
-    assert explorer.image.value != before_png
-    assert explorer.table.value != before_table
+    assert explorer.figure_png() != before_png
+    assert explorer.table_html() != before_table
 
 
-def test_temperature_slider_flattens_the_weights():
+def test_temperature_flattens_the_weights():
     explorer = SoftmaxExplorer()
-    explorer.temperature.value = 10.0
+    explorer.temperature = 10.0
     np.testing.assert_allclose(explorer.weights, sa.softmax([0.1, 0.3, 0.6]))
     assert explorer.weights.max() < 0.5
 
@@ -45,10 +48,10 @@ def test_temperature_slider_flattens_the_weights():
 def test_shift_changes_nothing_but_breaks_the_naive_formula():
     explorer = SoftmaxExplorer()
     before = explorer.weights.copy()
-    explorer.shift.value = 1000
+    explorer.shift = 1000
     np.testing.assert_allclose(explorer.weights, before, rtol=1e-12)
-    assert "NaN" in explorer.table.value and "inf" in explorer.table.value
-    assert explorer.message.value == ""
+    assert "NaN" in explorer.table_html() and "inf" in explorer.table_html()
+    assert explorer.error == ""
 
 
 # Arguments a widget cannot be built without; every other widget is built with its defaults.
@@ -77,9 +80,15 @@ def test_only_widgets_with_required_parameters_get_arguments():
 def test_display_bundle_has_live_view_and_static_snapshot(name):
     widget = getattr(widgets, name)(**REQUIRED_ARGUMENTS.get(name, dict)())
     bundle = widget._repr_mimebundle_()
+    if isinstance(bundle, tuple):  # anywidget's (data, metadata)
+        bundle = bundle[0]
     assert WIDGET_VIEW in bundle  # JupyterLab, Binder and Colab show the live widget
-    snapshot = bundle["text/html"]  # the website shows this
-    assert snapshot == widget.snapshot()
+    page = bundle["text/html"]  # the website shows this
+    snapshot = widget.snapshot()
+    if isinstance(widget, LiveWidget):  # mounted live by the site, the snapshot inside
+        assert page == widget.page_html() and snapshot in page
+    else:
+        assert page == snapshot
     assert snapshot.startswith('<figure class="sa-widget-snapshot">')
     assert snapshot.endswith("</figure>")
     assert LIVE_HINT in snapshot
@@ -98,13 +107,29 @@ def test_softmax_snapshot_states_the_weights():
     assert "make lab" in explorer.snapshot() and "Binder" in explorer.snapshot()
 
 
+def test_page_html_carries_the_state_for_the_website_and_the_snapshot_inside():
+    explorer = SoftmaxExplorer(tokens=["a<b", "c"], scores=[2.0, -1.5], temperature=0.5)
+    page = explorer.page_html()
+    match = re.fullmatch(
+        r'<div class="sa-live-widget" data-sa-widget="softmax">'
+        r'<script type="application/json" class="sa-widget-state">(.*?)</script>'
+        r'(<figure class="sa-widget-snapshot">.*</figure>)</div>', page, flags=re.DOTALL)
+    assert match, page[:300]
+    assert "<" not in match.group(1)  # nothing in the JSON can close the script early
+    assert json.loads(match.group(1)) == {
+        "title": "Softmax explorer", "error": "", "tokens": ["a<b", "c"],
+        "token_scores": [2.0, -1.5], "shift": 0.0, "temperature": 0.5,
+    }
+    assert match.group(2) == explorer.snapshot()
+
+
 def test_snapshot_follows_the_current_state():
     explorer = SoftmaxExplorer()
-    explorer.score_sliders[2].value = -2.0
+    explorer.token_scores = [1.0, 3.0, -2.0]
     assert "phones (score -2) gets" in explorer.snapshot()
 
 
-def test_a_failing_update_shows_a_message_and_keeps_the_widget(monkeypatch):
+def test_a_failing_update_shows_a_message_and_keeps_the_last_good_state(monkeypatch):
     explorer = SoftmaxExplorer()
     before = explorer.weights.copy()
 
@@ -112,27 +137,76 @@ def test_a_failing_update_shows_a_message_and_keeps_the_widget(monkeypatch):
         raise ValueError("scores must be finite")
 
     monkeypatch.setattr("selfattention.widgets.softmax_explorer.softmax", broken)
-    explorer.score_sliders[0].value = 2.0
-    assert "scores must be finite" in explorer.message.value
+    explorer.token_scores = [2.0, 3.0, 6.0]
+    assert "scores must be finite" in explorer.error
     np.testing.assert_allclose(explorer.weights, before)
     monkeypatch.undo()
-    explorer.score_sliders[0].value = 3.0
-    assert explorer.message.value == ""
+    explorer.token_scores = [3.0, 3.0, 6.0]
+    assert explorer.error == ""
     np.testing.assert_allclose(explorer.weights, sa.softmax([3.0, 3.0, 6.0]))
 
 
+def test_a_bad_state_from_the_front_end_is_refused_whole_and_reported():
+    explorer = SoftmaxExplorer()
+    sent = []
+    explorer.send_state = lambda key=None: sent.append(key)
+    # one good value and one out of range in the same message: neither is applied
+    explorer.set_state({"token_scores": [2.0, 3.0, 6.0], "temperature": 0.01})
+    assert "temperature must lie in [0.1, 10], got 0.01" in explorer.error
+    assert explorer.token_scores == [1.0, 3.0, 6.0] and explorer.temperature == 1.0
+    np.testing.assert_allclose(explorer.weights, sa.softmax([1.0, 3.0, 6.0]))
+    assert {"token_scores", "temperature"} in [set(k) for k in sent if isinstance(k, list)]  # resync
+    explorer.set_state({"temperature": 2.0})
+    assert explorer.error == ""
+    np.testing.assert_allclose(explorer.weights, sa.softmax([1.0, 3.0, 6.0], temperature=2.0))
+
+
+def test_setting_an_out_of_range_value_from_a_cell_raises_and_changes_nothing():
+    explorer = SoftmaxExplorer()
+    with pytest.raises(ValueError, match="shift must lie in \\[-1000, 1000\\]"):
+        explorer.shift = 5000
+    with pytest.raises(ValueError, match="one entry per token"):
+        explorer.token_scores = [1.0, 2.0]
+    assert explorer.shift == 0.0 and explorer.token_scores == [1.0, 3.0, 6.0]
+
+
+def test_what_is_typed_is_what_is_computed():
+    explorer = SoftmaxExplorer(scores=[1.234567, 3.0, 6.0], temperature=0.3333)
+    assert explorer.token_scores[0] == 1.234567 and explorer.temperature == 0.3333
+    np.testing.assert_allclose(
+        explorer.weights, sa.softmax([1.234567, 3.0, 6.0], temperature=0.3333))
+
+
 @pytest.mark.parametrize(
-    "kwargs, words",
+    "kwargs, error, words",
     [
-        ({"tokens": [], "scores": []}, "1 to 8 words"),
-        ({"tokens": ["a", "b"], "scores": [1.0]}, "one entry per token"),
-        ({"scores": [1.0, 3.0, 60.0]}, "\\[-10, 10\\]"),
-        ({"temperature": 0.0}, "temperature must lie"),
+        ({"tokens": [], "scores": []}, ValueError, "1 to 8 words"),
+        ({"tokens": "abc", "scores": [1.0, 2.0, 3.0]}, TypeError, "tokens must be a sequence"),
+        ({"tokens": ["a", 2], "scores": [1.0, 2.0]}, TypeError, "tokens\\[1\\] must be a str"),
+        ({"tokens": ["a", " "], "scores": [1.0, 2.0]}, ValueError, "tokens\\[1\\] is empty"),
+        ({"tokens": ["a", "b"], "scores": [1.0]}, ValueError, "one entry per token"),
+        ({"scores": "136"}, TypeError, "scores must be a sequence"),
+        ({"scores": [1.0, 3.0, 60.0]}, ValueError, "scores\\[2\\] must lie in \\[-10, 10\\]"),
+        ({"scores": [1.0, float("nan"), 6.0]}, ValueError, "scores\\[1\\] must lie"),
+        ({"temperature": 0.0}, ValueError, "temperature must lie in \\[0.1, 10\\]"),
+        ({"temperature": "2"}, TypeError, "temperature must be a number"),
+        ({"temperature": True}, TypeError, "temperature must be a number"),
     ],
 )
-def test_softmax_explorer_refuses_bad_settings(kwargs, words):
-    with pytest.raises(ValueError, match=words):
+def test_softmax_explorer_refuses_bad_settings(kwargs, error, words):
+    with pytest.raises(error, match=words):
         SoftmaxExplorer(**kwargs)
+
+
+def test_the_front_end_module_is_bundled_for_anywidget_and_shipped_with_the_package():
+    from importlib import resources
+
+    js = resources.files("selfattention.widgets") / "js"
+    for name in ("softmax.js", "attention_math.js", "frame.js", "host.js"):
+        assert (js / name).is_file(), name
+    esm = SoftmaxExplorer._esm
+    assert 'from "./' not in esm  # anywidget loads it from a string: no relative imports left
+    assert "export default { render }" in esm and "function softmax(" in esm
 
 
 def test_snapshot_mixin_steps_aside_when_the_base_has_no_mimebundle():

@@ -1,4 +1,10 @@
-"""The softmax explorer: score sliders and a temperature slider driving a bar chart."""
+"""The softmax explorer: score sliders and a temperature driving a bar chart of the weights.
+
+Its front end (``js/softmax.js``) draws the chart and the table and computes what they
+show in the browser, so it works live on the book's website as well as in a kernel.
+Here the package computes the same weights (:attr:`SoftmaxExplorer.weights`): the
+reference the chapter asserts on.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +12,39 @@ import html
 import warnings
 from typing import Sequence
 
-import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from ..plotting import bar_chart, figure_png, new_figure
 from ..softmax import hardmax, naive_softmax, softmax
-from ._live import SnapshotMixin, alert_html, snapshot_html
+from ._base import InvalidState, LiveWidget, check_number, check_numbers, check_words
+from ._live import snapshot_html
 
-__all__ = ["SoftmaxExplorer"]
+__all__ = ["SoftmaxExplorer", "SCORE_RANGE", "SHIFT_RANGE", "TEMPERATURE_RANGE"]
 
-_LABEL_STYLE = {"description_width": "12em"}
-_WIDE = widgets.Layout(width="34em")
+MAX_TOKENS = 8
+SCORE_RANGE = (-10.0, 10.0)
+"""Each token's own score (its slider's range)."""
+SHIFT_RANGE = (-1000.0, 1000.0)
+"""The constant added to every score: far enough for the naive formula to overflow."""
+TEMPERATURE_RANGE = (0.1, 10.0)
 
 
 def _fmt(value: float) -> str:
     if np.isnan(value):
         return "NaN"
     if np.isinf(value):
-        return "inf"
+        return "inf" if value > 0 else "-inf"
     return f"{value:.4g}"
 
 
-class SoftmaxExplorer(SnapshotMixin, widgets.VBox):
+class SoftmaxExplorer(LiveWidget):
     """Move raw scores and the temperature; watch softmax share out the weight.
 
     Parameters
     ----------
     tokens : sequence of str
-        The words competing for attention (1 to 8 of them).
+        The words competing for attention (1 to 8 of them), e.g. ``["love", "Apple"]``.
     scores : sequence of float
         Their starting raw scores, one per token, each in [-10, 10].
     temperature : float
@@ -41,15 +52,31 @@ class SoftmaxExplorer(SnapshotMixin, widgets.VBox):
 
     Attributes
     ----------
-    score_sliders : list of ipywidgets.FloatSlider
-        One per token.
-    shift : ipywidgets.FloatSlider
-        A constant added to every score: softmax ignores it, the naive
-        formula overflows once it is large.
-    temperature : ipywidgets.FloatLogSlider
-    weights : numpy.ndarray
-        The softmax weights currently shown.
+    tokens : list of str
+    token_scores : list of float
+        Each token's own score (its slider), in [-10, 10].
+    shift : float
+        A constant added to every score, in [-1000, 1000]: softmax ignores it, the
+        naive formula overflows once it is large.
+    temperature : float
+        In [0.1, 10].
+    weights : numpy.ndarray, shape (T,)
+        The softmax weights of the current state, computed by the package.
+    error : str
+        Why the last change was refused, if it was (see :class:`LiveWidget`).
+
+    Setting ``token_scores``, ``shift`` or ``temperature`` (from a cell, or by moving a
+    control) recomputes :attr:`weights`; a value out of range raises
+    :class:`ValueError` and changes nothing.
     """
+
+    _module = "softmax"
+    _state_traits = ("token_scores", "shift", "temperature")
+
+    tokens = traitlets.List(traitlets.Unicode(), read_only=True).tag(sync=True)
+    token_scores = traitlets.List(traitlets.Float()).tag(sync=True)
+    shift = traitlets.Float(0.0).tag(sync=True)
+    temperature = traitlets.Float(1.0).tag(sync=True)
 
     def __init__(
         self,
@@ -57,89 +84,58 @@ class SoftmaxExplorer(SnapshotMixin, widgets.VBox):
         scores: Sequence[float] = (1.0, 3.0, 6.0),
         temperature: float = 1.0,
     ):
-        tokens = [str(token) for token in tokens]
-        scores = [float(score) for score in scores]
-        if not 1 <= len(tokens) <= 8:
-            raise ValueError(f"tokens must hold 1 to 8 words, got {len(tokens)}")
+        tokens = check_words(tokens, "tokens", MAX_TOKENS)
+        scores = check_numbers(scores, "scores", *SCORE_RANGE)
         if len(scores) != len(tokens):
-            raise ValueError(f"scores must have one entry per token: {len(tokens)} tokens, {len(scores)} scores")
-        if not all(-10 <= s <= 10 for s in scores):
-            raise ValueError(f"scores must lie in [-10, 10] for the sliders, got {scores}")
-        if not 0.1 <= temperature <= 10:
-            raise ValueError(f"temperature must lie in [0.1, 10], got {temperature}")
-        self.tokens = tokens
-
-        self.score_sliders = [
-            widgets.FloatSlider(
-                value=score, min=-10, max=10, step=0.1, description=f"score of “{token}”",
-                style=_LABEL_STYLE, layout=_WIDE, readout_format=".1f",
+            raise InvalidState(
+                f"scores must have one entry per token: {len(tokens)} tokens, "
+                f"{len(scores)} scores"
             )
-            for token, score in zip(tokens, scores)
-        ]
-        self.shift = widgets.FloatSlider(
-            value=0, min=-1000, max=1000, step=10, description="add to every score",
-            style=_LABEL_STYLE, layout=_WIDE, readout_format=".0f",
-        )
-        self.temperature = widgets.FloatLogSlider(
-            value=temperature, base=10, min=-1, max=1, step=0.01, description="temperature",
-            style=_LABEL_STYLE, layout=_WIDE, readout_format=".2f",
-        )
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="600px"))
-        self.table = widgets.HTML()
-        self.message = widgets.HTML()
-
-        self._figure = new_figure(6.0, 3.2)
-        ax = self._figure.add_subplot()
-        zeros = np.zeros(len(tokens))
-        self._hard = ax.bar(
-            range(len(tokens)), zeros, fill=False, edgecolor="black", linestyle="--",
-            linewidth=1.2, label="hard max (arg max)", zorder=3,
-        )
-        self._bars = bar_chart(
-            ax, tokens, zeros, ylabel="share of attention", ylim=(0.0, 1.18),
-            title=f"softmax at temperature {temperature:.2f}",
-        )
-        self._bars.bars[0].set_label("softmax")
-        ax.legend(loc="upper left", frameon=False, fontsize=9)
-        self._figure.tight_layout()
-        self._figure.set_layout_engine(None)  # lay out once; redraws then render a single time
-
-        controls = [*self.score_sliders, self.shift, self.temperature]
-        for control in controls:
-            control.observe(self._on_change, names="value")
-        super().__init__(
-            [widgets.HTML("<b>Softmax explorer</b>"), *controls, self.image, self.table, self.message]
-        )
+        temperature = check_number(temperature, "temperature", *TEMPERATURE_RANGE)
         self.weights = np.zeros(len(tokens))
-        self._redraw()
+        self.set_trait("tokens", tokens)
+        super().__init__(title="Softmax explorer", token_scores=scores, temperature=temperature)
+
+    # -- checks on every change, from a cell or from the front end ------------------
+
+    @traitlets.validate("token_scores")
+    def _valid_scores(self, proposal):
+        scores = check_numbers(proposal["value"], "token_scores", *SCORE_RANGE)
+        if len(scores) != len(self.tokens):
+            raise InvalidState(
+                f"token_scores must have one entry per token ({len(self.tokens)}), "
+                f"got {len(scores)}"
+            )
+        return scores
+
+    @traitlets.validate("shift")
+    def _valid_shift(self, proposal):
+        return check_number(proposal["value"], "shift", *SHIFT_RANGE)
+
+    @traitlets.validate("temperature")
+    def _valid_temperature(self, proposal):
+        return check_number(proposal["value"], "temperature", *TEMPERATURE_RANGE)
+
+    def _fixed_traits(self) -> tuple[str, ...]:
+        return ("tokens",)
+
+    # -- the reference computation ------------------------------------------------
 
     @property
     def scores(self) -> np.ndarray:
-        """The raw scores now: each slider's value plus the shift."""
-        return np.array([s.value for s in self.score_sliders]) + self.shift.value
+        """The raw scores now: each token's score plus the shift."""
+        return np.array(self.token_scores) + self.shift
 
-    def _on_change(self, change) -> None:
-        try:
-            self._redraw()
-            self.message.value = ""
-        except Exception as exc:  # keep the widget alive and say what went wrong
-            self.message.value = alert_html(exc)
+    def _refresh(self) -> None:
+        self.weights = softmax(self.scores, temperature=self.temperature)
 
-    def _redraw(self) -> None:
-        scores, temperature = self.scores, self.temperature.value
-        self.weights = softmax(scores, temperature=temperature)
+    def table_html(self) -> str:
+        """The table the widget shows: score, exp(score / T), naive formula, softmax."""
+        scores, temperature = self.scores, self.temperature
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # the overflow is the lesson
-            naive = naive_softmax(scores / temperature)
             strengths = np.exp(scores / temperature)
-        self._bars.update(self.weights)
-        for bar, height in zip(self._hard, hardmax(scores)):
-            bar.set_height(height)
-        self._bars.ax.set_title(f"softmax at temperature {temperature:.2f}")
-        self.image.value = figure_png(self._figure)
-        self.table.value = self._table(scores, strengths, naive)
-
-    def _table(self, scores, strengths, naive) -> str:
+            naive = naive_softmax(scores / temperature)
         cell = "style='border:1px solid #bbb;padding:2px 8px;text-align:right'"
         rows = "".join(
             f"<tr><th scope='row' {cell}>{html.escape(tok)}</th><td {cell}>{_fmt(s)}</td>"
@@ -162,11 +158,24 @@ class SoftmaxExplorer(SnapshotMixin, widgets.VBox):
             for tok, s, w in zip(self.tokens, self.scores, self.weights)
         )
         return (
-            f"Bar chart of softmax weights at temperature {self.temperature.value:.2f}: {pairs}. "
+            f"Bar chart of softmax weights at temperature {self.temperature:.2f}: {pairs}. "
             "Dashed outlines show the hard maximum, which gives all the weight to the top score."
         )
 
+    def figure_png(self) -> bytes:
+        """The bar chart of the current state as a PNG (the static snapshot's figure)."""
+        figure = new_figure(6.0, 3.2)
+        ax = figure.add_subplot()
+        positions = range(len(self.tokens))
+        ax.bar(positions, hardmax(self.scores), fill=False, edgecolor="black", linestyle="--",
+               linewidth=1.2, label="hard max (arg max)", zorder=3)
+        bars = bar_chart(ax, self.tokens, self.weights, ylabel="share of attention",
+                         ylim=(0.0, 1.18), title=f"softmax at temperature {self.temperature:.2f}")
+        bars.bars[0].set_label("softmax")
+        ax.legend(loc="upper left", frameon=False, fontsize=9)
+        figure.tight_layout()
+        return figure_png(figure)
+
     def snapshot(self) -> str:
-        return snapshot_html(
-            figure_png(self._figure), self.describe(), "Softmax explorer", self.table.value
-        )
+        return snapshot_html(self.figure_png(), self.describe(), "Softmax explorer",
+                             self.table_html())
