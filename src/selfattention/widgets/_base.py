@@ -37,8 +37,9 @@ import json
 import math
 import numbers
 import re
+from collections.abc import Sequence
 from importlib import resources
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 import anywidget
 import traitlets
