@@ -46,6 +46,14 @@ lint: $(STAMP)  ## ruff on the package, tests, notebooks and scripts
 
 book: $(STAMP)  ## build the website strictly into _build/html, running every notebook
 	$(BIN)/python scripts/vendor_assets.py
+	@# The execution cache keys on the notebooks' code only: when the package changes,
+	@# its outputs (widget snapshots, figures, numbers) are stale, so start afresh.
+	@hash=$$(find src -name '*.py' -o -name '*.js' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16); \
+	if [ "$$(cat .jupyter_cache/.package-hash 2>/dev/null)" != "$$hash" ]; then \
+	  echo "the selfattention package changed: clearing the execution cache and the built pages"; \
+	  rm -rf .jupyter_cache _build/html _build/.doctrees _build/jupyter_execute; \
+	  mkdir -p .jupyter_cache && echo "$$hash" > .jupyter_cache/.package-hash; \
+	fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@# Sphinx copies _assets only when a page was rebuilt, and never over an existing
 	@# file: copy the stylesheet ourselves so an edit to it always shows.

@@ -90,7 +90,7 @@ def test_the_explorer_mounts_in_place_of_its_snapshot(explorer):
     widget = page.locator(".sa-live-widget")
     assert widget.count() == 1
     assert widget.get_attribute("data-sa-live") == "mounted"
-    assert widget.locator("figure.sa-widget-snapshot").count() == 0
+    assert widget.locator("figure.sa-widget-snapshot").is_hidden()
     assert widget.locator(".sa-live svg[role=img]").count() == 1
     # every control has a label; the figure is described for screen readers
     assert _sliders(page).count() == 5 and _boxes(page).count() == 5
@@ -98,6 +98,18 @@ def test_the_explorer_mounts_in_place_of_its_snapshot(explorer):
         assert _boxes(page).nth(i).get_attribute("aria-label")
         assert _sliders(page).nth(i).get_attribute("aria-label")
     _assert_shows(page, [1.0, 3.0, 6.0])
+
+
+def test_print_shows_the_snapshot_instead_of_the_live_widget(explorer):
+    page = explorer.page
+    widget = page.locator(".sa-live-widget")
+    try:
+        page.emulate_media(media="print")
+        assert widget.locator("figure.sa-widget-snapshot img").is_visible()
+        assert widget.locator(".sa-live-root").is_hidden()
+    finally:
+        page.emulate_media(media="screen")
+    assert widget.locator(".sa-live-root").is_visible()
     assert _message(page) == ""
     assert _errors(explorer) == [] and explorer.external == [] and explorer.failed == []
 

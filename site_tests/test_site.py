@@ -94,6 +94,19 @@ def test_every_image_loads_and_has_alt_text(loaded):
     assert all(len(i["alt"]) > 10 for i in images), f"{path}: images without alt text: {images}"
 
 
+def test_code_and_printed_output_fit_the_column(loaded):
+    # No sideways scrolling: code wraps at 88 characters, and the stylesheet sizes
+    # code so that 88 characters fit the column at the page's width (1280 px).
+    path, result = loaded
+    wide = result.page.evaluate(
+        """() => [...document.querySelectorAll('article pre')]
+              .filter(p => p.offsetParent !== null && !p.classList.contains('mermaid'))
+              .filter(p => p.scrollWidth > p.clientWidth + 1)
+              .map(p => p.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))"""
+    )
+    assert not wide, f"{path}: blocks that scroll sideways, longest lines: {wide}"
+
+
 def test_chapter_launch_links_point_at_its_notebook(loaded):
     path, result = loaded
     if not path.startswith("chapters/"):
@@ -123,7 +136,7 @@ def test_widgets_are_live_or_show_their_snapshot_and_nothing_is_frozen(loaded):
     for i in range(live.count()):
         widget = live.nth(i)
         assert widget.get_attribute("data-sa-live") == "mounted", f"{path}: widget {i}"
-        assert widget.locator("figure.sa-widget-snapshot").count() == 0
+        assert widget.locator("figure.sa-widget-snapshot").is_hidden()
     # no frozen ipywidgets copy, no widget manager, no saved widget state
     frozen = page.locator(".jupyter-widgets, .widget-slider, script[type*='widget-view'], "
                           "script[type*='widget-state']")

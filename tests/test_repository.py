@@ -84,3 +84,12 @@ def test_solution_code_sits_in_its_dropdown_and_runs_unchanged(path):
             )
     for cell in cells:  # no separate "show code" toggles for solutions
         assert not (_tags(cell) & {"hide-cell"} and "olution" in "".join(cell["source"])), path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_visible_code_wraps_at_88_characters(path):
+    # the stylesheet fits 88 characters of code in the page's column (site_tests checks it)
+    for cell in _cells(path):
+        if cell["cell_type"] == "code" and not _tags(cell) & {"remove-input", "remove-cell"}:
+            for line in "".join(cell["source"]).splitlines():
+                assert len(line) <= 88, f"{path.name}: {line!r}"

@@ -9,7 +9,7 @@
 // For each one this script imports the widget's own module (softmax.js, next to this
 // file), which is the very module anywidget runs in JupyterLab, and calls its
 // render({model, el}) with a LocalModel seeded from the state. The live widget then
-// replaces the snapshot. Without JavaScript the snapshot stays, as it does in print.
+// takes the snapshot's place on screen. Without JavaScript, and in print, the snapshot shows.
 
 /**
  * The part of a widget model that anywidget's render({model, el}) uses, kept in the page.
@@ -83,7 +83,12 @@ export async function mount(container) {
     "Live: this widget runs in your browser, computed by the page itself. The code cells " +
     "ran once, when the book was built; to change them, launch the chapter (rocket button).";
   el.append(note);
-  container.querySelector(".sa-widget-snapshot")?.replaceWith(el);
+  // The snapshot stays in the page, hidden on screen, for print (book.css, @media print).
+  const snapshot = container.querySelector(".sa-widget-snapshot");
+  if (snapshot) {
+    snapshot.before(el);
+    snapshot.classList.add("sa-print-only");
+  } else container.append(el);
   container.dataset.saLive = "mounted";
   return model;
 }
