@@ -187,10 +187,10 @@ def test_what_is_typed_is_what_is_computed():
         ({"tokens": ["a", "b"], "scores": [1.0]}, ValueError, "one entry per token"),
         ({"scores": "136"}, TypeError, "scores must be a sequence"),
         ({"scores": [1.0, 3.0, 60.0]}, ValueError, "scores\\[2\\] must lie in \\[-10, 10\\]"),
-        ({"scores": [1.0, float("nan"), 6.0]}, ValueError, "scores\\[1\\] must lie"),
+        ({"scores": [1.0, float("nan"), 6.0]}, ValueError, "scores\\[1\\] must be a finite number"),
         ({"temperature": 0.0}, ValueError, "temperature must lie in \\[0.1, 10\\]"),
-        ({"temperature": "2"}, TypeError, "temperature must be a number"),
-        ({"temperature": True}, TypeError, "temperature must be a number"),
+        ({"temperature": "2"}, TypeError, "temperature must be a real number"),
+        ({"temperature": True}, TypeError, "temperature must be a real number"),
     ],
 )
 def test_softmax_explorer_refuses_bad_settings(kwargs, error, words):

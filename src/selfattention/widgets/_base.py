@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
-import numbers
 import re
 from collections.abc import Sequence
 from importlib import resources
@@ -43,6 +41,8 @@ from typing import Any, ClassVar
 
 import anywidget
 import traitlets
+
+from .._arrays import check_number as _check_number
 
 __all__ = [
     "InvalidState",
@@ -115,6 +115,9 @@ def bundle_esm(name: str) -> str:
 def check_number(value: Any, name: str, low: float, high: float) -> float:
     """``value`` as a float, if it is a real number in [low, high].
 
+    The package's own :func:`selfattention._arrays.check_number`, with its errors
+    raised as the trait-aware kinds below, so that traitlets rolls the update back.
+
     Raises
     ------
     InvalidType (a TypeError)
@@ -122,12 +125,12 @@ def check_number(value: Any, name: str, low: float, high: float) -> float:
     InvalidState (a ValueError)
         For NaN, infinity or a number outside [low, high].
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidType(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or not low <= value <= high:
-        raise InvalidState(f"{name} must lie in [{low:g}, {high:g}], got {value:g}")
-    return value
+    try:
+        return _check_number(value, name, minimum=low, maximum=high)
+    except TypeError as exc:
+        raise InvalidType(str(exc)) from None
+    except ValueError as exc:
+        raise InvalidState(str(exc)) from None
 
 
 def check_numbers(values: Any, name: str, low: float, high: float) -> list[float]:
