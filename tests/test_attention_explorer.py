@@ -327,6 +327,17 @@ def test_snapshot_holds_the_live_tables_and_the_settings(explorer):
     assert f"Apple attends most to {top} ({apple.max():.2f})" in snapshot
 
 
+def test_a_tie_is_described_as_a_tie():
+    # Part I's version: Apple's scores with itself and with phones are both 8
+    explorer = AttentionExplorer(preset="identity weights", scaling=False)
+    apple = explorer.result.weights[explorer.setup.tokens.index("Apple")]
+    assert np.isclose(apple.max(), 0.5, atol=1e-3)
+    assert f"Apple splits its largest weight between Apple and phones ({apple.max():.2f} each)" in (
+        explorer.describe()
+    )
+    assert "Apple attends most to" not in explorer.describe()
+
+
 def test_snapshot_follows_the_state(explorer):
     explorer.preset.value = "apple juice"
     snapshot = explorer.snapshot()

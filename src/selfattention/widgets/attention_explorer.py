@@ -170,6 +170,15 @@ def _textarea(description: str, width: str) -> widgets.Textarea:
     )
 
 
+def _strongest(token: str, tokens: list[str], row: np.ndarray) -> str:
+    """One token's largest weight in words; a tie names every word that shares it."""
+    top = np.flatnonzero(np.isclose(row, row.max(), rtol=0.0, atol=5e-4))
+    if len(top) == 1:
+        return f"{token} attends most to {tokens[int(top[0])]} ({row.max():.2f})"
+    names = ", ".join(tokens[int(j)] for j in top[:-1]) + f" and {tokens[int(top[-1])]}"
+    return f"{token} splits its largest weight between {names} ({row.max():.2f} each)"
+
+
 class AttentionExplorer(SnapshotMixin, widgets.VBox):
     """Self-attention with every input editable and every intermediate on show.
 
@@ -423,8 +432,7 @@ class AttentionExplorer(SnapshotMixin, widgets.VBox):
         tokens, weights = self.setup.tokens, self.result.weights
         d_k = self.setup.w_q.shape[1]
         strongest = "; ".join(
-            f"{token} attends most to {tokens[int(np.argmax(row))]} ({row.max():.2f})"
-            for token, row in zip(tokens, weights)
+            _strongest(token, tokens, row) for token, row in zip(tokens, weights)
         )
         scaling = f"scores divided by √{d_k}" if self.scaling.value else "no scaling"
         return (
