@@ -224,7 +224,10 @@ function render({ model, el }) {
     chooser.append(button);
     return button;
   });
-  const reset = h("button", { type: "button", class: "sa-reset" }, "reset weights");
+  const reset = h("button", {
+    type: "button", class: "sa-reset", title: "put the starting weights back",
+    style: "font: inherit; margin: 0 0 0.4rem; padding: 0.2rem 0.6rem; background: #fff; color: #222; border: 1px solid #888; border-radius: 3px",
+  }, "reset weights");
   reset.addEventListener("click", () => resetWeights());
   frame.root.insertBefore(rule, frame.controls);
   frame.root.insertBefore(chooser, frame.controls);
@@ -263,7 +266,11 @@ function render({ model, el }) {
     chart.update(sentence, view);
     renderTables(frame.table, sentence, view, features, axes);
     choiceButtons.forEach((button, k) => {
-      button.setAttribute("aria-checked", String(sentences[k].text === sentence.text));
+      const chosen = sentences[k].text === sentence.text;
+      button.setAttribute("aria-checked", String(chosen));
+      button.style.cssText = chosen
+        ? "font: inherit; font-weight: bold; margin: 0 0.3rem 0.4rem 0; padding: 0.2rem 0.6rem; background: #2f6c8e; color: #fff; border: 1px solid #2f6c8e; border-radius: 3px"
+        : "font: inherit; margin: 0 0.3rem 0.4rem 0; padding: 0.2rem 0.6rem; background: #fff; color: #222; border: 1px solid #888; border-radius: 3px";
     });
   };
   const showControls = (next, source) => {
