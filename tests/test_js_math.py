@@ -20,7 +20,7 @@ import pytest
 
 import selfattention as sa
 from selfattention.examples import SOFTMAX_SCORES, love_apple_phones
-from selfattention.widgets import SoftmaxExplorer
+from selfattention.widgets import MixingExplorer, SoftmaxExplorer
 
 HERE = Path(__file__).resolve().parent
 JS = Path(sa.__file__).resolve().parent / "widgets" / "js"
@@ -310,3 +310,82 @@ def test_typed_numbers_are_read_exactly(js, text, expected):
 def test_typed_text_that_is_not_a_number_is_refused(js, text, words):
     with pytest.raises(JSError, match=words):
         js("parseNumber", text, "score", module="frame.js")
+
+
+# -- the mixing explorer's front end --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "weights, index, value",
+    [([0.1, 0.5, 0.4], 2, 0.7), ([0.1, 0.5, 0.4], 0, 0.0), ([0.0, 1.0, 0.0], 2, 0.4),
+     ([0.0, 1.0, 0.0], 1, 0.25), ([1.0], 0, 0.3), ([0.2] * 5, -1, 0.6), ([0.3, 0.7], 1, 1.0)],
+)
+def test_rebalance_agrees_with_the_package(js, weights, index, value):
+    got = js("rebalance", weights, index, value, module="mixing.js")
+    assert_agrees(got, sa.rebalance(np.array(weights), index, value))
+    assert math.isclose(sum(got), 1.0, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rapid_changes_give_the_state_python_reaches_in_order(js, seed):
+    """A drag or quick keypresses: many moves in a row, each applied to the last state."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 9))
+    weights = sa.softmax(rng.normal(size=n))
+    moves = [[int(rng.integers(0, n)), float(np.round(rng.uniform(0, 1), int(rng.integers(1, 7))))]
+             for _ in range(40)]
+    moves[5][1], moves[6][1] = 1.0, 0.0  # through the corner where the others are all 0
+    got = js("rebalanceSequence", weights, moves, module="mixing.js")
+    expected = np.array(weights)
+    for index, value in moves:
+        expected = np.asarray(sa.rebalance(expected, index, value))
+        assert math.isclose(expected.sum(), 1.0, abs_tol=1e-9)
+    assert_agrees(got, expected)
+    assert math.isclose(sum(got), 1.0, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [(([0.5, 0.5], 0, 1.5), "must lie in [0, 1]"), (([0.5, 0.5], 0, -0.1), "must lie in [0, 1]"),
+     (([0.5, 0.5], 2, 0.5), "out of range"), (([0.0, 0.0], 0, 0.5), "all 0")],
+)
+def test_rebalance_refuses_bad_input(js, args, words):
+    with pytest.raises(JSError, match=words.replace("[", r"\[").replace("]", r"\]")):
+        js("rebalance", *args, module="mixing.js")
+    with pytest.raises(ValueError):
+        sa.rebalance(np.array(args[0]), args[1], args[2])
+
+
+@pytest.mark.parametrize("sentence", ["love Apple phones", "love apple juice"])
+@pytest.mark.parametrize("weights", [[0.1, 0.5, 0.4], [0.05, 0.25, 0.7], [0.0, 1.0, 0.0]])
+def test_the_mixing_front_end_shows_what_the_package_computes(js, sentence, weights):
+    explorer = MixingExplorer()
+    explorer.set_state({"sentence": sentence, "weights": weights})
+    assert explorer.error == ""
+    data = next(s for s in explorer.page_state()["sentences"] if s["text"] == sentence)
+    view = js("computeView", data, weights, explorer.features, explorer.axes,
+              module="mixing.js")
+    assert_agrees(view["mixed"], explorer.mixed)
+    assert_agrees(view["change"], explorer.mixed - explorer.current.x[explorer.current.focus])
+    assert view["lean"] in explorer.table_html()
+
+
+def test_labels_of_the_view_do_not_overlap(js):
+    items = [{"x": 100.0, "y": 100.0, "text": "Apple (static)"},
+             {"x": 102.0, "y": 101.0, "text": "new Apple"},
+             {"x": 101.0, "y": 99.0, "text": "love"},
+             {"x": 300.0, "y": 50.0, "text": "phones"}]
+    boxes = js("placeLabels", items, module="mixing.js")
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            apart = (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
+                     or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"])
+            assert apart, (a, b)
+
+
+def test_the_mixing_bundle_computes_like_the_files(js, tmp_path):
+    bundle = tmp_path / "mixing_bundle.mjs"
+    bundle.write_text(MixingExplorer._esm, encoding="utf-8")
+    args = ([0.1, 0.5, 0.4], 2, 0.7)
+    assert js("rebalance", *args, module=str(bundle)) == js("rebalance", *args,
+                                                            module="mixing.js")

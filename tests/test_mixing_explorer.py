@@ -1,4 +1,9 @@
-"""The mixing explorer, driven headless: sliders that always sum to 1, and the new vector."""
+"""The mixing explorer: weights that always sum to 1, and the new vector they make.
+
+Its front end (``js/mixing.js``, tested in ``test_js_math.py``) applies the rule and
+sends one consistent state per change; here the package checks that state and
+computes the reference, and must never answer a state with another change.
+"""
 
 from __future__ import annotations
 
@@ -6,118 +11,165 @@ import numpy as np
 import pytest
 
 from selfattention.embeddings import FEATURES, embed, embed_sentence
-from selfattention.mixing import mix
+from selfattention.mixing import mix, rebalance
 from selfattention.widgets.mixing_explorer import MixingExplorer
 
 TECH, FRUIT = FEATURES.index("technology"), FEATURES.index("fruit")
 
 
-def slider_values(explorer) -> list[float]:
-    return [slider.value for slider in explorer.weight_sliders]
+def count_changes(explorer) -> list[tuple[str, object]]:
+    """Record every change of a synced trait from now on."""
+    changes = []
+    explorer.observe(lambda change: changes.append((change["name"], change["new"])),
+                     names=["sentence", "weights", "error"])
+    return changes
 
 
 def test_opens_on_the_narrative_weights_and_new_apple():
     explorer = MixingExplorer()
     np.testing.assert_allclose(explorer.weights, [0.1, 0.5, 0.4])
-    np.testing.assert_allclose(slider_values(explorer), [0.1, 0.5, 0.4])
     _, x = embed_sentence("love Apple phones")
-    np.testing.assert_allclose(explorer.state.mixed, mix(x, [0.1, 0.5, 0.4]))
-    assert explorer.state.mixed[TECH] == pytest.approx(0.1 * x[0, TECH] + 0.5 * x[1, TECH]
-                                                       + 0.4 * x[2, TECH])
-    assert [s.description for s in explorer.weight_sliders] == [
-        "weight of “love”", "weight of “Apple”", "weight of “phones”",
-    ]
-    assert bytes(explorer.image.value[:4]) == b"\x89PNG"
-    lean = explorer.state.mixed[TECH] - explorer.state.mixed[FRUIT]
-    assert lean > 0 and f"{lean:.2f} more technology than fruit" in explorer.table.value
+    np.testing.assert_allclose(explorer.mixed, mix(x, [0.1, 0.5, 0.4]))
+    assert explorer.mixed[TECH] == pytest.approx(0.1 * x[0, TECH] + 0.5 * x[1, TECH]
+                                                 + 0.4 * x[2, TECH])
+    state = explorer.page_state()
+    assert state["sentence"] == "love Apple phones" and state["weights"] == [0.1, 0.5, 0.4]
+    assert [s["words"] for s in state["sentences"]] == [["love", "Apple", "phones"],
+                                                        ["love", "apple", "juice"]]
+    np.testing.assert_allclose(state["sentences"][0]["x"], x)
+    assert state["axes"] == ["technology", "fruit"] and state["start"] == [0.1, 0.5, 0.4]
+    lean = explorer.mixed[TECH] - explorer.mixed[FRUIT]
+    assert lean > 0 and f"{lean:.2f} more technology than fruit" in explorer.table_html()
+    assert MixingExplorer._esm.count("export default { render }") == 1
 
 
-def test_moving_one_slider_rescales_the_others_in_proportion():
+def test_moving_one_weight_rescales_the_others_in_proportion():
     explorer = MixingExplorer()
-    before_png = explorer.image.value
-    explorer.weight_sliders[2].value = 0.7
+    explorer.move(2, 0.7)
     np.testing.assert_allclose(explorer.weights, [0.05, 0.25, 0.7])
-    np.testing.assert_allclose(slider_values(explorer), [0.05, 0.25, 0.7])
-    assert sum(slider_values(explorer)) == pytest.approx(1.0)
-    assert explorer.image.value != before_png
-    assert explorer.message.value == ""
+    assert sum(explorer.weights) == pytest.approx(1.0)
+    assert explorer.error == ""
     _, x = embed_sentence("love Apple phones")
     expected = np.array([0.05, 0.25, 0.7]) @ x  # (3,) @ (3, d_model) -> (d_model,)
-    np.testing.assert_allclose(explorer._view.points[-1], expected[[TECH, FRUIT]])
+    np.testing.assert_allclose(explorer.mixed, expected)
 
 
 def test_all_weight_on_apple_gives_back_the_static_vector_then_others_grow_from_it():
     explorer = MixingExplorer()
-    explorer.weight_sliders[1].value = 1.0
+    explorer.move(1, 1.0)
     np.testing.assert_allclose(explorer.weights, [0.0, 1.0, 0.0])
-    np.testing.assert_allclose(explorer.state.mixed, embed("apple").vector)
-    assert "exactly as much technology as fruit" in explorer.table.value
-    explorer.weight_sliders[2].value = 0.4  # the only other non-zero weight takes the rest
+    np.testing.assert_allclose(explorer.mixed, embed("apple").vector)
+    assert "exactly as much technology as fruit" in explorer.table_html()
+    explorer.move(2, 0.4)  # the only other non-zero weight takes the rest
     np.testing.assert_allclose(explorer.weights, [0.0, 0.6, 0.4])
 
 
 def test_switching_sentence_keeps_the_weights_and_moves_apple_toward_fruit():
     explorer = MixingExplorer()
-    explorer.sentence.value = "love apple juice"
+    explorer.choose("love apple juice")
     np.testing.assert_allclose(explorer.weights, [0.1, 0.5, 0.4])
-    assert explorer.state.mixed[FRUIT] == pytest.approx(2.15)
-    assert explorer.state.mixed[FRUIT] > explorer.state.mixed[TECH]
-    assert explorer.weight_sliders[2].description == "weight of “juice”"
-    assert explorer._view.names[-1] == "new apple"
+    assert explorer.mixed[FRUIT] == pytest.approx(2.15)
+    assert explorer.mixed[FRUIT] > explorer.mixed[TECH]
     assert "more fruit than technology" in explorer.describe()
+    assert "new apple" in explorer.describe()
 
 
 def test_reset_puts_the_starting_weights_back():
     explorer = MixingExplorer()
-    explorer.weight_sliders[0].value = 0.9
-    explorer.reset.click()
+    explorer.move(0, 0.9)
+    explorer.reset()
     np.testing.assert_allclose(explorer.weights, [0.1, 0.5, 0.4])
-    np.testing.assert_allclose(slider_values(explorer), [0.1, 0.5, 0.4])
 
 
-def test_a_sentence_of_another_length_gets_new_sliders_and_even_weights():
+def test_a_sentence_of_another_length_gets_even_weights():
     explorer = MixingExplorer(sentences=("love Apple phones", "I love apple pie too"))
-    explorer.sentence.value = "I love apple pie too"
-    assert len(explorer.weight_sliders) == 5
+    explorer.choose("I love apple pie too")
     np.testing.assert_allclose(explorer.weights, [0.2] * 5)
-    explorer.reset.click()  # the starting weights do not fit five words: even weights
+    explorer.reset()  # the starting weights do not fit five words: even weights
     np.testing.assert_allclose(explorer.weights, [0.2] * 5)
-    explorer.weight_sliders[4].value = 0.6
+    explorer.move(4, 0.6)
     np.testing.assert_allclose(explorer.weights, [0.1, 0.1, 0.1, 0.1, 0.6])
 
 
-def test_a_failing_update_shows_a_message_and_puts_the_slider_back(monkeypatch):
+# -- the JupyterLab feedback loop, designed out ------------------------------------
+
+
+def test_a_state_from_the_front_end_causes_no_further_change():
     explorer = MixingExplorer()
-    before_png = explorer.image.value
+    changes = count_changes(explorer)
+    weights = [float(w) for w in rebalance(np.array([0.1, 0.5, 0.4]), 0, 0.37)]
+    explorer.set_state({"sentence": "love Apple phones", "weights": weights})
+    assert changes == [("weights", weights)]  # taken as sent: no snapping, no write-back
+    assert explorer.weights == weights and explorer.error == ""
+    _, x = embed_sentence("love Apple phones")
+    np.testing.assert_allclose(explorer.mixed, mix(x, weights))
 
-    def broken(*args, **kwargs):
-        raise ValueError("weights went missing")
 
-    monkeypatch.setattr("selfattention.widgets.mixing_explorer.mix", broken)
-    explorer.weight_sliders[0].value = 0.3
-    assert "weights went missing" in explorer.message.value
+def test_rapid_states_each_give_exactly_one_change_and_sum_to_one():
+    explorer = MixingExplorer()
+    changes = count_changes(explorer)
+    expected = np.array([0.1, 0.5, 0.4])
+    moves = [(0, 0.31), (0, 0.32), (0, 0.33), (2, 0.05), (1, 0.999), (1, 0.0), (2, 0.123456)]
+    for index, value in moves:  # what three quick keypresses and a drag send
+        expected = np.asarray(rebalance(expected, index, value))
+        explorer.set_state({"sentence": "love Apple phones", "weights": expected.tolist()})
+        assert sum(explorer.weights) == pytest.approx(1.0, abs=1e-12)
+    assert [name for name, _ in changes] == ["weights"] * len(moves)
+    np.testing.assert_allclose(explorer.weights, expected, rtol=0, atol=1e-15)
+
+
+def test_a_sentence_and_its_weights_arrive_together():
+    explorer = MixingExplorer(sentences=("love Apple phones", "I love apple pie too"))
+    changes = count_changes(explorer)
+    explorer.set_state({"sentence": "I love apple pie too", "weights": [0.2] * 5})
+    assert sorted(name for name, _ in changes) == ["sentence", "weights"]
+    assert explorer.error == ""
+    np.testing.assert_allclose(explorer.mixed, mix(embed_sentence("I love apple pie too")[1],
+                                                   [0.2] * 5))
+
+
+def test_reset_from_the_front_end_is_one_change_too():
+    explorer = MixingExplorer()
+    explorer.move(0, 0.9)
+    changes = count_changes(explorer)
+    explorer.set_state({"sentence": "love Apple phones", "weights": [0.1, 0.5, 0.4]})
+    assert changes == [("weights", [0.1, 0.5, 0.4])]
+
+
+@pytest.mark.parametrize(
+    "state, words",
+    [
+        ({"weights": [0.5, 0.6, 0.1]}, "sum to 1"),
+        ({"weights": [-0.2, 0.7, 0.5]}, "must lie in [0, 1]"),
+        ({"weights": [1.5, -0.5, 0.0]}, "must lie in [0, 1]"),
+        ({"weights": [0.5, "abc", 0.5]}, "must be a number"),
+        ({"weights": [0.5, 0.5]}, "one entry per word"),
+        ({"sentence": "love pears"}, "sentence must be one of"),
+        ({"sentence": "love apple juice", "weights": [0.5, 0.6, 0.1]}, "sum to 1"),
+    ],
+)
+def test_a_bad_state_is_refused_whole_and_the_last_good_one_stays(state, words):
+    explorer = MixingExplorer()
+    explorer.move(2, 0.7)
+    good_weights, good_mixed = list(explorer.weights), explorer.mixed.copy()
+    explorer.set_state(state)
+    assert words in explorer.error
+    assert explorer.weights == good_weights and explorer.sentence == "love Apple phones"
+    np.testing.assert_array_equal(explorer.mixed, good_mixed)
+    assert sum(explorer.weights) == pytest.approx(1.0)
+    explorer.set_state({"weights": [0.2, 0.3, 0.5]})  # the next good state clears it
+    assert explorer.error == ""
+    np.testing.assert_allclose(explorer.mixed, mix(embed_sentence("love Apple phones")[1],
+                                                   [0.2, 0.3, 0.5]))
+
+
+def test_a_cell_setting_bad_weights_gets_a_value_error():
+    explorer = MixingExplorer()
+    with pytest.raises(ValueError, match="sum to 1"):
+        explorer.weights = [0.5, 0.5, 0.5]
+    with pytest.raises(ValueError, match="new_value must lie in"):
+        explorer.move(0, 1.5)
     np.testing.assert_allclose(explorer.weights, [0.1, 0.5, 0.4])
-    np.testing.assert_allclose(slider_values(explorer), [0.1, 0.5, 0.4])
-    assert explorer.image.value == before_png
-    explorer.sentence.value = "love apple juice"
-    assert explorer.sentence.value == "love Apple phones"  # the choice went back too
-    monkeypatch.undo()
-    explorer.weight_sliders[0].value = 0.3
-    assert explorer.message.value == ""
-    np.testing.assert_allclose(explorer.weights, [0.3, 0.5 * 0.7 / 0.9, 0.4 * 0.7 / 0.9])
-
-
-def test_a_failing_drawing_keeps_the_previous_state(monkeypatch):
-    explorer = MixingExplorer()
-    before = explorer.state
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("no ink")
-
-    monkeypatch.setattr(explorer._view, "update", broken)
-    explorer.weight_sliders[1].value = 0.9
-    assert "no ink" in explorer.message.value
-    assert explorer.state is before
 
 
 def test_snapshot_states_the_weights_and_where_the_new_vector_lands():
@@ -128,6 +180,8 @@ def test_snapshot_states_the_weights_and_where_the_new_vector_lands():
     assert "with weights love 0.10, Apple 0.50, phones 0.40" in snapshot
     assert f"new Apple at ({new[TECH]:.2f}, {new[FRUIT]:.2f})" in snapshot
     assert "Mixing explorer" in snapshot
+    page = explorer.page_html()
+    assert page.startswith('<div class="sa-live-widget" data-sa-widget="mixing">')
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,17 @@
-"""The mixing explorer: one weight slider per word, and the new vector they make.
+"""The mixing explorer: one weight per word, and the new vector they make.
 
-The sliders always sum to 1. When the reader moves one of them, the others
-share what is left in the proportions they had before
-(:func:`selfattention.mixing.rebalance`), so the reader never has to fix up
-the total by hand, and the weights stay a valid "attention budget".
+The weights always sum to 1. When the reader moves one of them, the others share
+what is left in the proportions they had before
+(:func:`selfattention.mixing.rebalance`), so the reader never has to fix up the
+total by hand, and the weights stay a valid "attention budget".
+
+Its front end (``js/mixing.js``) owns that rule: it rebalances in the browser, draws
+the technology/fruit view and the tables, and sends one consistent state (a sentence
+and weights summing to 1) per change. Here the package only checks that state and
+computes the same new vector (:attr:`MixingExplorer.mixed`), the reference the
+chapter asserts on. Nothing on this side writes back into the traits it observes, and
+nothing snaps a weight to a slider's step: a change from the front end causes no
+further change.
 """
 
 from __future__ import annotations
@@ -11,25 +19,23 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
-import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from .._arrays import check_number
 from ..embeddings import FEATURES, Embedding, embed_sentence
 from ..html_tables import number_table
-from ..mixing import mix, rebalance
+from ..mixing import WEIGHT_TOLERANCE, mix, rebalance
 from ..plotting import figure_png, new_figure
 from ..views import check_feature, feature_view, view_limits
-from ._live import SnapshotMixin, alert_html, snapshot_html
+from ._base import InvalidState, LiveWidget, check_numbers
+from ._live import snapshot_html
 
 __all__ = ["MixingExplorer"]
 
-_LABEL_STYLE = {"description_width": "11em"}
-_WIDE = widgets.Layout(width="34em")
-_RULE = (
-    "The weights always sum to 1: when you move one slider, the others share what is "
+RULE = (
+    "The weights always sum to 1: when you move one, the others share what is "
     "left in the proportions they had before."
 )
 
@@ -48,13 +54,6 @@ class _Sentence:
         return [token.word for token in self.tokens]
 
 
-@dataclass(frozen=True)
-class _State:
-    sentence: _Sentence
-    weights: np.ndarray  # (T,)
-    mixed: np.ndarray  # (d_model,)
-
-
 def _prepare(text: str, focus: str) -> _Sentence:
     tokens, x = embed_sentence(text)
     lowered = [token.word.lower() for token in tokens]
@@ -62,10 +61,10 @@ def _prepare(text: str, focus: str) -> _Sentence:
         raise ValueError(f"the focus word {focus!r} does not occur in the sentence {text!r}")
     if not 2 <= len(tokens) <= 8:
         raise ValueError(f"each sentence must have 2 to 8 words, {text!r} has {len(tokens)}")
-    return _Sentence(text, tokens, x, lowered.index(focus.lower()))
+    return _Sentence(text, tokens, np.asarray(x, dtype=float), lowered.index(focus.lower()))
 
 
-class MixingExplorer(SnapshotMixin, widgets.VBox):
+class MixingExplorer(LiveWidget):
     """Move the mixing weights of a sentence's words; watch the focus word's new vector move.
 
     Parameters
@@ -82,17 +81,33 @@ class MixingExplorer(SnapshotMixin, widgets.VBox):
 
     Attributes
     ----------
-    sentence : ipywidgets.ToggleButtons
-    weight_sliders : list of ipywidgets.FloatSlider
-        One per word of the current sentence.
-    reset : ipywidgets.Button
-        Puts the starting weights back.
-    state : _State
-        What is shown now: ``state.weights``, ``state.mixed`` (the new vector)
-        and ``state.sentence`` (tokens, vectors ``x`` and ``focus`` index).
-    message : ipywidgets.HTML
-        Says what went wrong when an update fails; empty otherwise.
+    sentence : str
+        The sentence shown now (one of ``sentences``).
+    weights : list of float
+        One per word of the current sentence, each in [0, 1], summing to 1.
+    mixed : numpy.ndarray, shape (d_model,)
+        The focus word's new vector, ``mix(x, weights)``, computed by the package.
+    start_weights : numpy.ndarray
+        What :meth:`reset` puts back.
+    error : str
+        Why the last change was refused, if it was (see :class:`LiveWidget`).
+
+    Set ``sentence`` and ``weights`` (from a cell, or from the front end) to a state
+    whose weights sum to 1, or use :meth:`move`, :meth:`choose` and :meth:`reset`,
+    which apply the widget's rule. A state that breaks the rule raises
+    :class:`ValueError` and changes nothing.
     """
+
+    _module = "mixing"
+    _state_traits = ("sentence", "weights")
+
+    sentence = traitlets.Unicode().tag(sync=True)
+    weights = traitlets.List().tag(sync=True)  # checked by _valid_weights, which names the entry
+    sentences = traitlets.List(read_only=True).tag(sync=True)
+    features = traitlets.List(traitlets.Unicode(), read_only=True).tag(sync=True)
+    axes = traitlets.List(traitlets.Unicode(), read_only=True).tag(sync=True)
+    start = traitlets.List(traitlets.Float(), read_only=True).tag(sync=True)
+    rule = traitlets.Unicode(RULE, read_only=True).tag(sync=True)
 
     def __init__(
         self,
@@ -116,24 +131,16 @@ class MixingExplorer(SnapshotMixin, widgets.VBox):
                 f"weights must have one entry per word of {first.text!r} "
                 f"({len(first.tokens)} words), got {len(self.start_weights)}"
             )
-        mixed = np.asarray(mix(first.x, self.start_weights))  # refuses bad weights
+        self.mixed = np.asarray(mix(first.x, self.start_weights))  # refuses bad weights
         self.focus_word = focus
         self.x_name, self.y_name = x_feature, y_feature
-        self._syncing = False
-
-        self.sentence = widgets.ToggleButtons(
-            options=list(self._sentences), value=first.text, description="sentence",
-            style=_LABEL_STYLE,
-        )
-        self.slider_box = widgets.VBox()
-        self.weight_sliders: list[widgets.FloatSlider] = []
-        self.reset = widgets.Button(
-            description="reset weights", tooltip="put the starting weights back",
-            icon="undo",
-        )
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.table = widgets.HTML()
-        self.message = widgets.HTML()
+        self.set_trait("sentences", [
+            {"text": s.text, "words": s.words, "x": s.x.tolist(), "focus": s.focus}
+            for s in self._sentences.values()
+        ])
+        self.set_trait("features", list(FEATURES))
+        self.set_trait("axes", [x_feature, y_feature])
+        self.set_trait("start", [float(w) for w in self.start_weights])
 
         self._figure = new_figure(7.6, 4.4)
         ax = self._figure.add_subplot()
@@ -142,146 +149,93 @@ class MixingExplorer(SnapshotMixin, widgets.VBox):
             ax, ["?"], np.zeros((1, len(FEATURES))), x_feature=x_feature, y_feature=y_feature,
             diagonal=f"{x_feature} = {y_feature}", hull="where a proper mix can land",
         )
+        super().__init__(title="Mixing explorer", sentence=first.text,
+                         weights=[float(w) for w in self.start_weights])
 
-        self.sentence.observe(self._on_sentence, names="value")
-        self.reset.on_click(self._on_reset)
-        super().__init__(
-            [
-                widgets.HTML(f"<b>Mixing explorer</b><br><small>{html.escape(_RULE)}</small>"),
-                self.sentence, self.slider_box, self.reset, self.image, self.table, self.message,
-            ]
-        )
-        self.state = _State(first, self.start_weights.copy(), mixed)
-        self._build_sliders(first)
-        self._draw(self.state)
+    # -- checks on every change, from a cell or from the front end ------------------
 
-    # -- controls ------------------------------------------------------------------
+    @traitlets.validate("sentence")
+    def _valid_sentence(self, proposal):
+        text = proposal["value"]
+        if text not in self._sentences:
+            raise InvalidState(
+                f"sentence must be one of {list(self._sentences)}, got {text!r}"
+            )
+        return text
+
+    @traitlets.validate("weights")
+    def _valid_weights(self, proposal):
+        weights = check_numbers(proposal["value"], "weights", 0.0, 1.0)
+        # under hold_trait_notifications (a state from the front end) the sentence of the
+        # same update is already in place when this runs
+        n = len(self._sentences[self.sentence].tokens) if self.sentence else len(weights)
+        if len(weights) != n:
+            raise InvalidState(
+                f"weights must have one entry per word of {self.sentence!r} ({n}), "
+                f"got {len(weights)}"
+            )
+        total = sum(weights)
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
+            raise InvalidState(f"weights must sum to 1, got a sum of {total:.6g}")
+        return weights
+
+    def _fixed_traits(self) -> tuple[str, ...]:
+        return ("sentences", "features", "axes", "start", "rule")
+
+    # -- the reference computation ------------------------------------------------
 
     @property
-    def weights(self) -> np.ndarray:
-        """The weights now (a copy), one per word of the current sentence."""
-        return self.state.weights.copy()
+    def current(self) -> _Sentence:
+        """The sentence shown now: its tokens, vectors ``x`` and ``focus`` index."""
+        return self._sentences[self.sentence]
 
-    def _build_sliders(self, sentence: _Sentence) -> None:
-        sliders = []
-        for index, (word, weight) in enumerate(zip(sentence.words, self.state.weights)):
-            slider = widgets.FloatSlider(
-                value=float(weight), min=0.0, max=1.0, step=0.01,
-                description=f"weight of “{word}”", style=_LABEL_STYLE, layout=_WIDE,
-                readout_format=".2f",
-            )
-            slider.observe(partial(self._on_slider, index), names="value")
-            sliders.append(slider)
-        self.weight_sliders = sliders
-        self.slider_box.children = sliders
+    def _refresh(self) -> None:
+        self.mixed = np.asarray(mix(self.current.x, np.array(self.weights)))
 
-    def _sync_sliders(self) -> None:
-        """Make every slider show ``state.weights`` without running the observers."""
-        self._syncing = True
-        try:
-            for slider, weight in zip(self.weight_sliders, self.state.weights):
-                slider.value = float(weight)
-        finally:
-            self._syncing = False
+    # -- the rule, for a cell (the front end applies the same rule itself) -------------
 
-    def _fail(self, exc: Exception) -> None:
-        self.message.value = alert_html(exc, "Still showing the previous weights.")
+    def move(self, index: int, value: float) -> None:
+        """Set weight ``index`` to ``value``; the others share the rest in proportion."""
+        self.weights = [float(w) for w in rebalance(np.array(self.weights), index, value)]
 
-    def _apply(self, sentence: _Sentence, weights: np.ndarray) -> None:
-        """Compute and draw a new state; only if both succeed does it become the state."""
-        mixed = np.asarray(mix(sentence.x, weights))
-        state = _State(sentence, np.asarray(weights, dtype=float), mixed)
-        try:
-            self._draw(state)
-        except Exception:
-            self._draw(self.state)
-            raise
-        self.state = state
+    def choose(self, sentence: str) -> None:
+        """Show another sentence: same weights if it has as many words, else even ones."""
+        if sentence not in self._sentences:
+            raise InvalidState(f"sentence must be one of {list(self._sentences)}, got {sentence!r}")
+        n = len(self._sentences[sentence].tokens)
+        weights = self.weights if n == len(self.weights) else [1.0 / n] * n
+        with self.hold_trait_notifications():
+            self.sentence = sentence
+            self.weights = list(weights)
 
-    def _on_slider(self, index: int, change) -> None:
-        if self._syncing:
-            return
-        try:
-            weights = np.asarray(rebalance(self.state.weights, index, change["new"]))
-            self._apply(self.state.sentence, weights)
-            self.message.value = ""
-        except Exception as exc:  # keep the widget alive and say what went wrong
-            self._fail(exc)
-        self._sync_sliders()  # the others follow the rule, or the moved one goes back
+    def reset(self) -> None:
+        """Put the starting weights back (even weights if they do not fit the sentence)."""
+        n = len(self.current.tokens)
+        start = [float(w) for w in self.start_weights]
+        self.weights = start if len(start) == n else [1.0 / n] * n
 
-    def _on_sentence(self, change) -> None:
-        if self._syncing:
-            return
-        previous = self.state
-        try:
-            sentence = self._sentences[change["new"]]
-            same_length = len(sentence.tokens) == len(previous.weights)
-            n = len(sentence.tokens)
-            weights = previous.weights if same_length else np.full(n, 1 / n)
-            self._apply(sentence, weights)
-            if same_length:
-                for slider, word in zip(self.weight_sliders, sentence.words):
-                    slider.description = f"weight of “{word}”"
-                self._sync_sliders()
-            else:
-                self._build_sliders(sentence)
-            self.message.value = ""
-        except Exception as exc:
-            self._fail(exc)
-            self._syncing = True
-            try:
-                self.sentence.value = previous.sentence.text
-            finally:
-                self._syncing = False
+    # -- the static snapshot ----------------------------------------------------
 
-    def _on_reset(self, button=None) -> None:
-        sentence = self.state.sentence
-        weights = self.start_weights
-        if len(weights) != len(sentence.tokens):
-            weights = np.full(len(sentence.tokens), 1 / len(sentence.tokens))
-        try:
-            self._apply(sentence, weights)
-            self.message.value = ""
-        except Exception as exc:
-            self._fail(exc)
-        self._sync_sliders()
-
-    # -- drawing -------------------------------------------------------------------
-
-    def _names(self, state: _State) -> tuple[str, str]:
-        word = state.sentence.words[state.sentence.focus]
+    def _names(self) -> tuple[str, str]:
+        word = self.current.words[self.current.focus]
         return f"{word} (static)", f"new {word}"
 
-    def _draw(self, state: _State) -> None:
-        sentence = state.sentence
-        static_name, new_name = self._names(state)
-        names = [static_name if i == sentence.focus else w for i, w in enumerate(sentence.words)]
-        roles = ["static" if i == sentence.focus else "word" for i in range(len(names))]
+    def _lean(self) -> str:
         i, j = FEATURES.index(self.x_name), FEATURES.index(self.y_name)
-        limits = view_limits(sentence.x[:, [i, j]], margin=0.7)
-        self._view.update(
-            [*names, new_name], np.vstack([sentence.x, state.mixed]), [*roles, "mixed"],
-            limits=limits, title=f"“{sentence.text}”",
-        )
-        self.image.value = figure_png(self._figure)
-        self.table.value = self._table(state)
-
-    def _lean(self, state: _State) -> str:
-        i, j = FEATURES.index(self.x_name), FEATURES.index(self.y_name)
-        gap = state.mixed[i] - state.mixed[j]
+        gap = self.mixed[i] - self.mixed[j]
         if abs(gap) < 1e-9:
             return f"exactly as much {self.x_name} as {self.y_name}"
         side, other = (self.x_name, self.y_name) if gap > 0 else (self.y_name, self.x_name)
         return f"{abs(gap):.2f} more {side} than {other}"
 
-    def _table(self, state: _State) -> str:
-        sentence = state.sentence
-        static_name, new_name = self._names(state)
-        weights = ", ".join(
-            f"{html.escape(w)} {v:.3f}" for w, v in zip(sentence.words, state.weights)
-        )
+    def table_html(self) -> str:
+        """The weights and the table of the static and the new vector."""
+        sentence = self.current
+        static_name, new_name = self._names()
+        weights = np.array(self.weights)
+        listed = ", ".join(f"{html.escape(w)} {v:.3f}" for w, v in zip(sentence.words, weights))
         static = sentence.x[sentence.focus]
-        columns = np.stack([static, state.mixed, state.mixed - static], axis=1)  # (features, 3)
+        columns = np.stack([static, self.mixed, self.mixed - static], axis=1)  # (features, 3)
         table = number_table(
             columns, FEATURES, [static_name, new_name, "change"],
             caption="The static and the new vector", corner="feature",
@@ -289,25 +243,36 @@ class MixingExplorer(SnapshotMixin, widgets.VBox):
             bold_rows=[FEATURES.index(self.x_name), FEATURES.index(self.y_name)],
         )
         return (
-            f"<p>Weights: {weights} (sum {state.weights.sum():.3f}). "
-            f"“{html.escape(new_name)}” has {html.escape(self._lean(state))}.</p>{table}"
+            f"<p>Weights: {listed} (sum {weights.sum():.3f}). "
+            f"“{html.escape(new_name)}” has {html.escape(self._lean())}.</p>{table}"
         )
 
-    # -- text for the website and screen readers -----------------------------------
+    def figure_png(self) -> bytes:
+        sentence = self.current
+        static_name, new_name = self._names()
+        names = [static_name if i == sentence.focus else w for i, w in enumerate(sentence.words)]
+        roles = ["static" if i == sentence.focus else "word" for i in range(len(names))]
+        i, j = FEATURES.index(self.x_name), FEATURES.index(self.y_name)
+        self._view.update(
+            [*names, new_name], np.vstack([sentence.x, self.mixed]), [*roles, "mixed"],
+            limits=view_limits(sentence.x[:, [i, j]], margin=0.7), title=f"“{sentence.text}”",
+        )
+        return figure_png(self._figure)
 
     def describe(self) -> str:
         """A sentence describing the current figure, used as its alt text."""
-        state = self.state
-        new_name = self._names(state)[1]
-        weights = ", ".join(f"{w} {v:.2f}" for w, v in zip(state.sentence.words, state.weights))
+        self.figure_png()  # the view's description follows the current state
+        new_name = self._names()[1]
+        weights = ", ".join(f"{w} {v:.2f}" for w, v in zip(self.current.words, self.weights))
         return (
             f"Arrows in the plane of {self.x_name} (across) and {self.y_name} (up) for "
-            f"“{state.sentence.text}” with weights {weights}: {self._view.describe()}. "
-            f"The {new_name} vector has {self._lean(state)}; a dash-dot line marks where both "
+            f"“{self.sentence}” with weights {weights}: {self._view.describe()}. "
+            f"The {new_name} vector has {self._lean()}; a dash-dot line marks where both "
             "features are equal, and a shaded polygon the region a proper mix can reach."
         )
 
     def snapshot(self) -> str:
-        return snapshot_html(
-            figure_png(self._figure), self.describe(), "Mixing explorer", self.table.value
-        )
+        png = self.figure_png()
+        return snapshot_html(png, self.describe(), "Mixing explorer",
+                             f"<small>{html.escape(RULE)}</small>{self.table_html()}")
+

@@ -1,0 +1,131 @@
+"""Chapter 2's mixing explorer, live in JupyterLab with a kernel (headless chromium).
+
+The bug this guards against: quick slider moves started a feedback loop between the
+kernel's rebalanced weights and the browser's slider step. Now the front end applies
+the rule and sends one state per change; the kernel only checks it. So after quick
+moves the kernel holds exactly the weights Python's ``rebalance`` gives in order, one
+trait change per move, summing to 1, the readouts agree and stay put, and reset works.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from test_lab_widget import _free_port
+
+import selfattention as sa
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
+
+NOTEBOOK = "live_mixing.ipynb"
+REPORT = ("print('state', len(changes), [round(float(w), 6) for w in explorer.weights], "
+          "round(sum(explorer.weights), 9), repr(explorer.error))")
+
+
+@pytest.fixture
+def lab(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "from selfattention.widgets import MixingExplorer\n"
+            "explorer = MixingExplorer()\nchanges = []\n"
+            "explorer.observe(lambda c: changes.append(c['name']), names=['sentence', 'weights'])\n"
+            "explorer"),
+        nbformat.v4.new_code_cell(REPORT),
+    ]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, tmp_path / NOTEBOOK)
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
+         "--allow-root", f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=None"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api", timeout=2)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    pytest.fail("JupyterLab did not start")
+                time.sleep(0.5)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def _report(page, count, weights):
+    page.locator(".jp-Cell").nth(1).click()
+    page.keyboard.press("Shift+Enter")
+    text = f"state {count} {[round(float(w), 6) for w in weights]} 1.0 ''"
+    page.wait_for_function(
+        "(text) => [...document.querySelectorAll('.jp-OutputArea-output')]"
+        ".some(o => o.textContent.includes(text))", arg=text, timeout=60_000)
+
+
+def _boxes(page) -> list[float]:
+    return [float(v) for v in page.locator(".sa-live input.sa-number").evaluate_all(
+        "boxes => boxes.map(b => b.value)")]
+
+
+def test_quick_moves_reach_the_kernel_once_each_and_settle(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{lab}/lab/tree/{NOTEBOOK}")
+        page.wait_for_selector(".jp-Notebook", timeout=90_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               timeout=90_000)
+        time.sleep(2)
+        page.locator(".jp-Cell").first.click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_selector(".sa-live svg[role=img]", timeout=90_000)
+        except Exception:
+            page.screenshot(path=str(ROOT / "_build" / "lab-mixing-failure.png"))
+            raise
+
+        expected = np.array([0.1, 0.5, 0.4])
+        moves = [(0, 0.31), (0, 0.32), (0, 0.33), (2, 0.07)]
+        sliders = page.locator(".sa-live input[type=range]")
+        for index, value in moves:  # quick moves, no waiting between them
+            sliders.nth(index).fill(str(value))
+            expected = np.asarray(sa.rebalance(expected, index, value))
+        page.wait_for_timeout(1500)
+        _report(page, len(moves), expected)
+        page.wait_for_timeout(1500)  # nothing keeps moving
+        np.testing.assert_allclose(_boxes(page), expected, atol=5e-6)
+        _report(page, len(moves), expected)
+
+        # bad input: a message, the kernel keeps the last good state; then recovery
+        box = page.locator(".sa-live input.sa-number").nth(1)
+        box.fill("1.5")
+        box.press("Enter")
+        assert "must lie in [0, 1]" in page.locator(".sa-live [role=alert]").inner_text()
+        page.locator(".sa-live button.sa-reset").click()
+        assert page.locator(".sa-live [role=alert]").inner_text().strip() == ""
+        page.wait_for_timeout(1000)
+        _report(page, len(moves) + 1, [0.1, 0.5, 0.4])
+        np.testing.assert_allclose(_boxes(page), [0.1, 0.5, 0.4], atol=5e-6)
+        assert errors == []
+        (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ROOT / "_build" / "screenshots" / "lab-mixing-explorer.png"))
+        browser.close()
