@@ -142,7 +142,7 @@ def test_reset_from_the_front_end_is_one_change_too():
         ({"weights": [0.5, 0.6, 0.1]}, "sum to 1"),
         ({"weights": [-0.2, 0.7, 0.5]}, "must lie in [0, 1]"),
         ({"weights": [1.5, -0.5, 0.0]}, "must lie in [0, 1]"),
-        ({"weights": [0.5, "abc", 0.5]}, "must be a number"),
+        ({"weights": [0.5, "abc", 0.5]}, "must be a real number"),
         ({"weights": [0.5, 0.5]}, "one entry per word"),
         ({"sentence": "love pears"}, "sentence must be one of"),
         ({"sentence": "love apple juice", "weights": [0.5, 0.6, 0.1]}, "sum to 1"),
