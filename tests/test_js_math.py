@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import selfattention as sa
+from selfattention.arrows import polar_to_xy
 from selfattention.examples import SOFTMAX_SCORES, love_apple_phones
 from selfattention.widgets import MixingExplorer, SoftmaxExplorer
 
@@ -389,3 +390,75 @@ def test_the_mixing_bundle_computes_like_the_files(js, tmp_path):
     args = ([0.1, 0.5, 0.4], 2, 0.7)
     assert js("rebalance", *args, module=str(bundle)) == js("rebalance", *args,
                                                             module="mixing.js")
+
+
+# -- the dot product explorer's front end ---------------------------------------------
+
+
+def _dot_view_agrees(js, explorer):
+    view = js("computeView", {"a": explorer.a, "b": explorer.b}, module="dot_product.js")
+    assert_agrees(view["dot"], explorer.dot_product)
+    assert_agrees(view["dot"], sa.dot(np.array(explorer.a), np.array(explorer.b)))
+    assert_agrees(view["lengthsTimesCosine"], explorer.lengths_times_cosine)
+    assert_agrees(view["cosine"], explorer.cosine)
+    assert_agrees(view["theta"], explorer.theta)
+    assert_agrees([view["lengthA"], view["angleA"]], explorer.polar("a"))
+    assert_agrees([view["lengthB"], view["angleB"]], explorer.polar("b"))
+    # the figure's description (its accessible text) is the Python side's alt text
+    assert js("describe", view, module="dot_product.js") == explorer.describe()
+    return view
+
+
+def test_typed_coordinates_give_exactly_the_dot_product(js):
+    from selfattention.widgets import DotProductExplorer
+
+    explorer = DotProductExplorer()
+    explorer.a, explorer.b = [2.0, 1.0], [1.0, 2.0]
+    view = _dot_view_agrees(js, explorer)
+    assert view["dot"] == 4.0 and explorer.dot_product == 4.0  # not 3.958
+    rows = js("tableRows", view, module="dot_product.js")
+    assert rows[3][1] == "2.000×1.000 + 1.000×2.000 = 4.000"
+
+
+def test_the_chapter_example_3_at_20_degrees_and_2_at_80(js):
+    from selfattention.widgets import DotProductExplorer
+
+    explorer = DotProductExplorer(length_a=3.0, angle_a=20.0, length_b=2.0, angle_b=80.0)
+    view = _dot_view_agrees(js, explorer)
+    assert round(view["dot"], 9) == 3.0 and round(view["theta"], 9) == 60.0
+    assert round(view["cosine"], 9) == 0.5
+    # the shadow of b on a's line: |b| cos θ along a's direction
+    assert_agrees(view["shadow"], 1.0)
+    assert_agrees(view["foot"], np.array(explorer.a) / 3.0)
+    # length and angle controls give the vector the package's polar_to_xy gives
+    assert_agrees(js("fromPolar", 2.0, 80.0, module="dot_product.js"), polar_to_xy(2.0, 80.0))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_vectors_agree_with_the_package(js, seed):
+    from selfattention.widgets import DotProductExplorer
+
+    rng = np.random.default_rng(seed)
+    explorer = DotProductExplorer()
+    for _ in range(5):
+        explorer.set_polar("a", float(rng.uniform(0.05, 5)), float(rng.uniform(-180, 180)))
+        explorer.b = [float(v) for v in rng.uniform(-3.5, 3.5, size=2)]
+        _dot_view_agrees(js, explorer)
+
+
+@pytest.mark.parametrize(
+    "a, b, words",
+    [([0.0, 0.0], [1.0, 2.0], "a is the zero vector"),
+     ([1.0, 2.0], [0.0, 0.0], "b is the zero vector"),
+     ([4.0, 4.0], [1.0, 2.0], "a would have length 5.657"),
+     ([1.0, "NaN"], [1.0, 2.0], "a must have two finite coordinates")],
+)
+def test_unusable_vectors_are_refused_by_both(js, a, b, words):
+    from selfattention.widgets import DotProductExplorer
+
+    with pytest.raises(JSError, match=words):
+        js("computeView", {"a": a, "b": b}, module="dot_product.js")
+    explorer = DotProductExplorer()
+    if "finite" not in words:
+        with pytest.raises(ValueError, match=words.split(" must")[0]):
+            explorer.a, explorer.b = a, b

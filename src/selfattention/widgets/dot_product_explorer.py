@@ -4,39 +4,63 @@ The reader turns and stretches two arrows and watches three numbers that
 must agree: the sum of products of the coordinates, the product of the
 lengths and the cosine of the angle between the arrows, and the cosine
 similarity, which ignores the lengths.
+
+Its front end (``js/dot_product.js``) draws the arrows, the angle and the shadow and
+computes the readouts in the browser, so it works live on the book's website as well
+as in a kernel. The state is the two vectors' coordinates (``a`` and ``b``), exactly
+as the reader typed them or as the length and angle controls give them; neither kind
+of control rounds the other. Here the package computes the same numbers
+(:attr:`DotProductExplorer.dot_product` and the rest): the reference the chapter
+asserts on.
 """
 
 from __future__ import annotations
 
 import math
 
-import ipywidgets as widgets
 import numpy as np
+import traitlets
 
-from .._arrays import check_number
 from ..arrows import angle_between, polar_to_xy, vector_pair, xy_to_polar
 from ..html_tables import Markup, text_table
 from ..plotting import figure_png, new_figure
 from ..similarity import cosine_similarity, dot
-from ._live import SnapshotMixin, alert_html, snapshot_html
+from ._base import InvalidState, InvalidType, LiveWidget, check_number, check_numbers
+from ._live import snapshot_html
 
-__all__ = ["DotProductExplorer"]
+__all__ = ["DotProductExplorer", "MAX_LENGTH"]
 
-_LABEL_STYLE = {"description_width": "9em"}
-_WIDE = widgets.Layout(width="30em")
-_BOX = widgets.Layout(width="12em")
 MAX_LENGTH = 5.0
-"""The longest vector the sliders (and the drawing) allow."""
+"""The longest vector the controls (and the drawing) allow."""
+COORDINATE_RANGE = (-MAX_LENGTH, MAX_LENGTH)
 
 
-def _check_polar(length: float, angle: float, name: str) -> None:
-    if not 0 < length <= MAX_LENGTH:
-        raise ValueError(f"the length of {name} must lie in (0, {MAX_LENGTH:g}], got {length:g}")
-    if not -180 <= angle <= 180:
-        raise ValueError(f"the angle of {name} must lie in [-180, 180] degrees, got {angle:g}")
+def _check_vector(value, name: str) -> list[float]:
+    """Two finite coordinates of a vector of length in (0, MAX_LENGTH]."""
+    vector = check_numbers(value, name, *COORDINATE_RANGE)
+    if len(vector) != 2:
+        raise InvalidState(f"{name} must have two coordinates (x, y), got {len(vector)}")
+    length = math.hypot(*vector)
+    if length == 0:
+        raise InvalidState(f"{name} is the zero vector, which has no direction")
+    if length > MAX_LENGTH:
+        raise InvalidState(
+            f"{name} would have length {length:.4g}; keep it at most {MAX_LENGTH:g} "
+            "so that it fits the drawing"
+        )
+    return vector
 
 
-class DotProductExplorer(SnapshotMixin, widgets.VBox):
+def _polar_number(value, name: str, low: float, high: float, *, open_low=False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise InvalidType(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = check_number(value, name, low, high)
+    if open_low and value == low:
+        raise InvalidState(f"{name} must lie in ({low:g}, {high:g}], got {value:g}")
+    return value
+
+
+class DotProductExplorer(LiveWidget):
     """Turn and stretch two vectors; watch the dot product, |a||b|cos θ and the cosine.
 
     Parameters
@@ -48,15 +72,22 @@ class DotProductExplorer(SnapshotMixin, widgets.VBox):
 
     Attributes
     ----------
-    length_a, angle_a, length_b, angle_b : ipywidgets.FloatSlider
-        The polar controls.
-    a_x, a_y, b_x, b_y : ipywidgets.FloatText
-        The same vectors by coordinates; editing one moves the sliders.
-    a, b : numpy.ndarray, shape (2,)
-        The vectors currently drawn.
+    a, b : list of float
+        The two vectors' coordinates (the state, synced with the front end). Each must
+        have a length in (0, 5]; setting one outside raises :class:`ValueError` and
+        changes nothing.
     dot_product, lengths_times_cosine, cosine, theta : float
-        The numbers currently shown (theta in degrees).
+        The numbers shown for the current vectors (theta in degrees), computed by the
+        package.
+    error : str
+        Why the last change from the front end was refused, if it was.
     """
+
+    _module = "dot_product"
+    _state_traits = ("a", "b")
+
+    a = traitlets.List().tag(sync=True)  # checked (numbers, length) by _valid_a
+    b = traitlets.List().tag(sync=True)
 
     def __init__(
         self,
@@ -65,150 +96,47 @@ class DotProductExplorer(SnapshotMixin, widgets.VBox):
         length_b: float = 2.0,
         angle_b: float = 80.0,
     ):
-        length_a, angle_a, length_b, angle_b = (
-            check_number(value, name)
-            for value, name in ((length_a, "length_a"), (angle_a, "angle_a"),
-                                (length_b, "length_b"), (angle_b, "angle_b"))
-        )
-        _check_polar(length_a, angle_a, "a")
-        _check_polar(length_b, angle_b, "b")
-        self._syncing = False
+        vectors = []
+        for name, length, angle in (("a", length_a, angle_a), ("b", length_b, angle_b)):
+            length = _polar_number(length, f"length_{name}", 0.0, MAX_LENGTH, open_low=True)
+            angle = _polar_number(angle, f"angle_{name}", -180.0, 180.0)
+            vectors.append([float(v) for v in polar_to_xy(length, angle)])
+        super().__init__(title="Dot product explorer", a=vectors[0], b=vectors[1])
 
-        def slider(value, low, high, step, description, fmt):
-            return widgets.FloatSlider(
-                value=value, min=low, max=high, step=step, description=description,
-                style=_LABEL_STYLE, layout=_WIDE, readout_format=fmt,
-            )
+    @traitlets.validate("a")
+    def _valid_a(self, proposal):
+        return _check_vector(proposal["value"], "a")
 
-        self.length_a = slider(length_a, 0.1, MAX_LENGTH, 0.1, "length of a", ".1f")
-        self.angle_a = slider(angle_a, -180, 180, 1, "angle of a (°)", ".0f")
-        self.length_b = slider(length_b, 0.1, MAX_LENGTH, 0.1, "length of b", ".1f")
-        self.angle_b = slider(angle_b, -180, 180, 1, "angle of b (°)", ".0f")
-        self.a_x, self.a_y, self.b_x, self.b_y = (
-            widgets.FloatText(description=text, style={"description_width": "3em"}, layout=_BOX)
-            for text in ("a: x", "a: y", "b: x", "b: y")
-        )
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.table = widgets.HTML()
-        self.message = widgets.HTML()
+    @traitlets.validate("b")
+    def _valid_b(self, proposal):
+        return _check_vector(proposal["value"], "b")
 
-        self._figure = new_figure(4.6, 4.6)
-        ax = self._figure.add_subplot()
-        a, b = polar_to_xy(length_a, angle_a), polar_to_xy(length_b, angle_b)
-        self._drawing = vector_pair(ax, a, b, limit=MAX_LENGTH + 0.5)
-        ax.legend(loc="lower left", frameon=False, fontsize=8)
-        self._figure.tight_layout()
+    def set_polar(self, name: str, length: float, angle: float) -> None:
+        """Set vector ``name`` ("a" or "b") by its length and its angle in degrees."""
+        if name not in ("a", "b"):
+            raise InvalidState(f'name must be "a" or "b", got {name!r}')
+        length = _polar_number(length, f"length_{name}", 0.0, MAX_LENGTH, open_low=True)
+        angle = _polar_number(angle, f"angle_{name}", -180.0, 180.0)
+        setattr(self, name, [float(v) for v in polar_to_xy(length, angle)])
 
-        self._polar = [self.length_a, self.angle_a, self.length_b, self.angle_b]
-        self._coordinates = [self.a_x, self.a_y, self.b_x, self.b_y]
-        for control in self._polar:
-            control.observe(self._on_polar, names="value")
-        for control in self._coordinates:
-            control.observe(self._on_coordinates, names="value")
-        super().__init__(
-            [
-                widgets.HTML("<b>Dot product explorer</b>"),
-                widgets.HTML("Vector <b>a</b> (solid arrow)"),
-                self.length_a,
-                self.angle_a,
-                widgets.HTML("Vector <b>b</b> (dashed arrow)"),
-                self.length_b,
-                self.angle_b,
-                widgets.HTML("Or type the coordinates:"),
-                widgets.HBox([self.a_x, self.a_y]),
-                widgets.HBox([self.b_x, self.b_y]),
-                widgets.HBox([self.image, self.table]),
-                self.message,
-            ]
-        )
-        self._show(a, b)
-        self._sync_coordinates()
+    def polar(self, name: str) -> tuple[float, float]:
+        """Length and angle (degrees) of vector ``name``."""
+        return xy_to_polar(getattr(self, name))
 
-    # --- reacting to the controls ------------------------------------------------------
+    # -- the reference computation ------------------------------------------------
 
-    def _on_polar(self, change) -> None:
-        if self._syncing:
-            return
-        self._attempt(self._from_polar)
-
-    def _on_coordinates(self, change) -> None:
-        if self._syncing:
-            return
-        self._attempt(self._from_coordinates)
-
-    def _attempt(self, read_vectors) -> None:
-        try:
-            a, b = read_vectors()
-            self._show(a, b)
-        except Exception as exc:  # keep the widget alive and say what went wrong
-            self.message.value = alert_html(exc, "The previous vectors are kept.")
-            self._sync_polar()
-            self._sync_coordinates()
-            return
-        self.message.value = ""
-        if read_vectors == self._from_coordinates:
-            self._sync_polar()  # the sliders follow the typed coordinates
-        else:
-            self._sync_coordinates()  # the coordinate boxes follow the sliders
-
-    def _from_polar(self):
-        return (
-            polar_to_xy(self.length_a.value, self.angle_a.value),
-            polar_to_xy(self.length_b.value, self.angle_b.value),
-        )
-
-    def _from_coordinates(self):
-        a = np.array([self.a_x.value, self.a_y.value], dtype=float)
-        b = np.array([self.b_x.value, self.b_y.value], dtype=float)
-        for name, vector in (("a", a), ("b", b)):
-            length = math.hypot(*vector)
-            if not np.isfinite(vector).all():
-                raise ValueError(f"the coordinates of {name} must be finite numbers")
-            if length == 0:
-                raise ValueError(f"{name} is the zero vector, which has no direction")
-            if length > MAX_LENGTH:
-                raise ValueError(
-                    f"{name} would have length {length:.3g}; keep it at most {MAX_LENGTH:g} "
-                    "so that it fits the drawing"
-                )
-        return a, b
-
-    def _set_quietly(self, pairs) -> None:
-        self._syncing = True
-        try:
-            for control, value in pairs:
-                control.value = value
-        finally:
-            self._syncing = False
-
-    def _sync_polar(self) -> None:
-        (length_a, angle_a), (length_b, angle_b) = xy_to_polar(self.a), xy_to_polar(self.b)
-        self._set_quietly(zip(self._polar, (length_a, angle_a, length_b, angle_b)))
-
-    def _sync_coordinates(self) -> None:
-        values = [round(float(v), 3) for v in (*self.a, *self.b)]
-        self._set_quietly(zip(self._coordinates, values))
-
-    # --- computing and drawing ---------------------------------------------------------
-
-    def _show(self, a: np.ndarray, b: np.ndarray) -> None:
-        """Compute every number for (a, b), redraw, and only then adopt them."""
-        dot_product = float(dot(a, b))  # algebra: the sum of products
-        theta = angle_between(a, b)  # geometry: from the two directions alone
+    def _refresh(self) -> None:
+        a, b = np.array(self.a), np.array(self.b)
+        self.dot_product = float(dot(a, b))  # algebra: the sum of products
+        self.theta = angle_between(a, b)  # geometry: from the two directions alone
         lengths = float(np.linalg.norm(a) * np.linalg.norm(b))
-        lengths_times_cosine = lengths * math.cos(math.radians(theta))
-        cosine = float(cosine_similarity(a, b))
-        self._drawing.update(a, b)
-        png = figure_png(self._figure)
-        self.a, self.b = a, b
-        self.dot_product, self.theta = dot_product, theta
-        self.lengths_times_cosine, self.cosine = lengths_times_cosine, cosine
-        self.image.value = png
-        self.table.value = self._table()
+        self.lengths_times_cosine = lengths * math.cos(math.radians(self.theta))
+        self.cosine = float(cosine_similarity(a, b))
 
-    def _table(self) -> str:
+    def table_html(self) -> str:
+        """The table of the numbers now (the same rows the live widget shows)."""
         (ax_, ay), (bx, by) = self.a, self.b
-        norm_a, norm_b = np.linalg.norm(self.a), np.linalg.norm(self.b)
+        norm_a, norm_b = math.hypot(ax_, ay), math.hypot(bx, by)
         rows = [
             ("a", f"({ax_:.3f}, {ay:.3f}), length {norm_a:.3f}"),
             ("b", f"({bx:.3f}, {by:.3f}), length {norm_b:.3f}"),
@@ -232,7 +160,7 @@ class DotProductExplorer(SnapshotMixin, widgets.VBox):
 
     def describe(self) -> str:
         """A sentence describing the current figure, used as its alt text."""
-        (length_a, angle_a), (length_b, angle_b) = xy_to_polar(self.a), xy_to_polar(self.b)
+        (length_a, angle_a), (length_b, angle_b) = self.polar("a"), self.polar("b")
         return (
             f"Two arrows from the origin: a (solid) of length {length_a:.2f} at {angle_a:.0f} "
             f"degrees and b (dashed) of length {length_b:.2f} at {angle_b:.0f} degrees, "
@@ -242,7 +170,15 @@ class DotProductExplorer(SnapshotMixin, widgets.VBox):
             f"is {self.cosine:.3f}."
         )
 
+    def figure_png(self) -> bytes:
+        """The two arrows of the current state as a PNG (the static snapshot's figure)."""
+        figure = new_figure(4.6, 4.6)
+        ax = figure.add_subplot()
+        vector_pair(ax, np.array(self.a), np.array(self.b), limit=MAX_LENGTH + 0.5)
+        ax.legend(loc="lower left", frameon=False, fontsize=8)
+        figure.tight_layout()
+        return figure_png(figure)
+
     def snapshot(self) -> str:
-        return snapshot_html(
-            figure_png(self._figure), self.describe(), "Dot product explorer", self.table.value
-        )
+        return snapshot_html(self.figure_png(), self.describe(), "Dot product explorer",
+                             self.table_html())
