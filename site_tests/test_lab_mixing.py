@@ -9,21 +9,13 @@ trait change per move, summing to 1, the readouts agree and stay put, and reset 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
-from test_lab_widget import _free_port
 
 import selfattention as sa
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, jupyterlab
 
 NOTEBOOK = "live_mixing.ipynb"
 REPORT = ("print('state', len(changes), [round(float(w), 6) for w in explorer.weights], "
@@ -32,40 +24,16 @@ REPORT = ("print('state', len(changes), [round(float(w), 6) for w in explorer.we
 
 @pytest.fixture
 def lab(tmp_path):
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [
-        nbformat.v4.new_code_cell(
+    cells = [
+        (
             "from selfattention.widgets import MixingExplorer\n"
             "explorer = MixingExplorer()\nchanges = []\n"
             "explorer.observe(lambda c: changes.append(c['name']), names=['sentence', 'weights'])\n"
             "explorer"),
-        nbformat.v4.new_code_cell(REPORT),
+        REPORT,
     ]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, tmp_path / NOTEBOOK)
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
-         "--allow-root", f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=None"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    pytest.fail("JupyterLab did not start")
-                time.sleep(0.5)
+    with jupyterlab(tmp_path, cells, NOTEBOOK) as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def _report(page, count, weights):
