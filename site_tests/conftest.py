@@ -129,13 +129,7 @@ def jupyterlab(root: Path, cells: list[str], name: str):
     Yields the server's base URL; the server is stopped on exit. The package is
     imported from this checkout's ``src/``; nothing in ``chapters/`` is touched.
     """
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(cell) for cell in cells]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, root / name)
+    write_notebook(root / name, cells)
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     process = subprocess.Popen(
@@ -158,3 +152,56 @@ def jupyterlab(root: Path, cells: list[str], name: str):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    """A notebook of code ``cells`` (not run) at ``path``, for JupyterLab to open."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(cell) for cell in cells]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, path)
+
+
+@dataclass
+class Lab:
+    """One JupyterLab server for the whole test session, over a scratch folder."""
+
+    base: str
+    root: Path
+
+    def notebook(self, name: str, cells: list[str]) -> str:
+        """Write a scratch notebook of ``cells`` and return the URL that opens it.
+
+        Each notebook opens in a fresh workspace of its own, so the page holds that
+        notebook alone (not the ones earlier tests opened).
+        """
+        write_notebook(self.root / name, cells)
+        return f"{self.base}/lab/workspaces/{Path(name).stem}/tree/{name}?reset"
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    """JupyterLab, started once: each widget's Lab test opens its own notebook in it."""
+    root = tmp_path_factory.mktemp("lab")
+    with jupyterlab(root, [""], "scratch.ipynb") as base:
+        yield Lab(base, root)
+
+
+def open_in_lab(browser, url: str):
+    """Open a notebook in JupyterLab, wait for its kernel, and select its first cell.
+
+    Returns the page and the list the page's uncaught errors are collected in. Cells
+    are then run one by one with Shift+Enter.
+    """
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    time.sleep(1)
+    page.locator(".jp-Cell").first.click()
+    return page, errors

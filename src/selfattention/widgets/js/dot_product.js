@@ -10,7 +10,7 @@
 // and error from the shared base. Neither kind of control rounds the other.
 
 import { dot } from "./attention_math.js";
-import { createFrame, h, numberControl, s, uid } from "./frame.js";
+import { bindState, createFrame, h, numberControl, s, uid } from "./frame.js";
 
 const MAX_LENGTH = 5;
 const COLOURS = ["#463480", "#26ad81"]; // viridis at 0.15 and 0.62, as the package's arrows
@@ -174,7 +174,6 @@ function buildTable() {
 
 function render({ model, el }) {
   const frame = createFrame(el, model);
-  let state = { a: [...model.get("a")], b: [...model.get("b")] };
   const figure = buildFigure();
   const table = buildTable();
   frame.figure.append(figure.svg);
@@ -198,39 +197,16 @@ function render({ model, el }) {
     }
   };
 
-  let applying = false;
-  const apply = (change, source) => {
-    const next = { ...state, ...change };
-    let view;
-    try {
-      view = draw(next);
-    } catch (error) {
-      frame.showMessage(error.message);
-      return false;
-    }
-    state = next;
-    frame.clearMessage();
-    showAll(view, source); // exact values: neither kind of control rounds the other
-    applying = true; // our own model.set calls fire change events: don't redraw twice
-    try {
-      for (const key of Object.keys(change)) model.set(key, next[key]);
-      model.save_changes();
-    } finally {
-      applying = false;
-    }
-    return true;
-  };
-
   const onError = (text) => frame.showMessage(text);
   const polar = (name, part) => (v) => {
-    const [length, angle] = toPolar(state[name]);
+    const [length, angle] = toPolar(binding.state[name]);
     const vector = part === "length" ? fromPolar(v, angle) : fromPolar(length, v);
-    return apply({ [name]: vector }, controls[`${part}${name.toUpperCase()}`]);
+    return binding.apply({ [name]: vector }, controls[`${part}${name.toUpperCase()}`]);
   };
   const coordinate = (name, index) => (v) => {
-    const vector = [...state[name]];
+    const vector = [...binding.state[name]];
     vector[index] = v;
-    return apply({ [name]: vector }, controls[`${name}${"xy"[index]}`]);
+    return binding.apply({ [name]: vector }, controls[`${name}${"xy"[index]}`]);
   };
   for (const name of ["a", "b"]) {
     const upper = name.toUpperCase();
@@ -253,28 +229,11 @@ function render({ model, el }) {
   }
   const order = ["lengthA", "angleA", "lengthB", "angleB", "ax", "ay", "bx", "by"];
   order.forEach((key) => controls[key].mount(frame.controls));
-  showAll(draw(state), null);
-
-  // A change made on the other side (a cell setting explorer.a, say) redraws too.
-  const fromModel = () => {
-    if (applying) return;
-    const next = { a: [...model.get("a")], b: [...model.get("b")] };
-    let view;
-    try {
-      view = draw(next);
-    } catch (error) {
-      frame.showMessage(error.message);
-      return;
-    }
-    state = next;
-    showAll(view, null);
-  };
-  const keys = ["change:a", "change:b"];
-  keys.forEach((key) => model.on(key, fromModel));
-  return () => {
-    keys.forEach((key) => model.off(key, fromModel));
-    frame.dispose();
-  };
+  // Exact values: neither kind of control rounds the other.
+  const binding = bindState(model, frame, {
+    keys: ["a", "b"], draw, shown: (view, next, source) => showAll(view, source),
+  });
+  return () => binding.dispose();
 }
 
 export default { render };

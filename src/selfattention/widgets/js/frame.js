@@ -29,6 +29,9 @@ const CSS = `
 .sa-live table.sa-table th, .sa-live table.sa-table td { border: 1px solid #bbb;
   padding: 0.15rem 0.5rem; text-align: right; color: #222; font-variant-numeric: tabular-nums; }
 .sa-live table.sa-table caption { caption-side: top; text-align: left; font-weight: bold; color: #222; }
+.sa-live table.sa-heatmap td { text-align: center; min-width: 3.4em; }
+.sa-live table.sa-heatmap td.sa-masked { color: #222; font-size: 0.85em;
+  background: repeating-linear-gradient(45deg, #eee 0 4px, #d0d0d0 4px 8px); }
 .sa-live-note { font-size: 0.85em; color: #555; margin: -0.6rem 0 1rem; }
 html[data-theme=dark] .sa-live-note { color: #bbb; }
 `;
@@ -196,5 +199,75 @@ export function numberControl({ label, name = label, min, max, step, value, log 
     /** Put back the value in use if the box holds text that was refused. */
     resetIfInvalid() { if (box.getAttribute("aria-invalid") === "true") show(current); },
     mount(parent) { parent.append(labelEl, slider, box); },
+  };
+}
+
+/**
+ * The state loop every widget runs, in both hosts.
+ *
+ * `keys` are the model keys that make up the widget's state. `draw(state)` computes
+ * everything the widget shows for a state and draws it; it must throw, before changing
+ * anything, if the state cannot be used. `shown(view, state, source)` runs after a state
+ * was drawn (view: what draw returned), to make every control other than `source` (the
+ * one the reader moved, or null) show the state.
+ *
+ * apply(change, source) draws the state with `change` applied; if that works, it keeps
+ * it, clears the message and sends the changed keys to the model (the kernel, in
+ * JupyterLab) in one save_changes(). If not, the message says why, the last good state
+ * stays drawn, and apply returns false. A change made on the model's side (a cell
+ * setting a trait, or the kernel's last good state after it refused one) is drawn the
+ * same way. The first state is drawn at once.
+ */
+export function bindState(model, frame, { keys, draw, shown = () => {} }) {
+  const copy = (value) => (Array.isArray(value) ? value.map(copy) : value);
+  const read = () => Object.fromEntries(keys.map((key) => [key, copy(model.get(key))]));
+  let state = read();
+  let applying = false;
+
+  const apply = (change, source = null) => {
+    const next = { ...state, ...change };
+    let view;
+    try {
+      view = draw(next);
+    } catch (error) {
+      frame.showMessage(error.message);
+      return false;
+    }
+    state = next;
+    frame.clearMessage();
+    shown(view, next, source);
+    applying = true; // our own model.set calls fire change events: don't redraw twice
+    try {
+      for (const key of Object.keys(change)) model.set(key, next[key]);
+      model.save_changes();
+    } finally {
+      applying = false;
+    }
+    return true;
+  };
+
+  const fromModel = () => {
+    if (applying) return;
+    const next = read();
+    let view;
+    try {
+      view = draw(next);
+    } catch (error) {
+      frame.showMessage(error.message);
+      return;
+    }
+    state = next;
+    shown(view, next, null);
+  };
+  const events = keys.map((key) => `change:${key}`);
+  events.forEach((event) => model.on(event, fromModel));
+  shown(draw(state), state, null);
+  return {
+    get state() { return state; },
+    apply,
+    dispose() {
+      events.forEach((event) => model.off(event, fromModel));
+      frame.dispose();
+    },
   };
 }

@@ -17,8 +17,14 @@
  * get/set read and write the state; set fires "change:<key>" and "change" listeners, as
  * Backbone models do in JupyterLab. save_changes() would send the changes to a kernel:
  * here there is none, so it only marks them saved. send() has no kernel to reach either.
+ *
+ * `hasKernel` is false here (anywidget's model has no such property): a widget that
+ * needs the kernel for some work (embedding a new sentence with a real model, say)
+ * checks `model.hasKernel === false` and says "needs a kernel" instead of waiting.
  */
 export class LocalModel {
+  hasKernel = false;
+
   constructor(state) {
     this._state = { ...state };
     this._listeners = new Map();

@@ -9,7 +9,7 @@
 // rule; plus title and error from the shared base.
 
 import { weightedSum } from "./attention_math.js";
-import { checkRange, createFrame, h, numberControl, s, uid } from "./frame.js";
+import { bindState, checkRange, createFrame, h, numberControl, s, uid } from "./frame.js";
 
 const COLOURS = { word: "#3b528b", static: "#21918c", mixed: "#2a9d3c" };
 
@@ -214,7 +214,6 @@ function render({ model, el }) {
   const axes = model.get("axes");
   const start = model.get("start");
   const byText = new Map(sentences.map((sentence) => [sentence.text, sentence]));
-  let state = { sentence: model.get("sentence"), weights: [...model.get("weights")] };
 
   const rule = h("p", { class: "sa-rule" }, model.get("rule"));
   const chooser = h("div", { class: "sa-choice", role: "radiogroup", "aria-label": "sentence" });
@@ -238,19 +237,19 @@ function render({ model, el }) {
 
   let controls = [];
   let controlsFor = null;
-  const buildControls = (sentence) => {
+  const buildControls = (sentence, weights) => {
     frame.controls.replaceChildren();
     controls = sentence.words.map((word, i) => numberControl({
-      label: `weight of “${word}”`, min: 0, max: 1, step: 0.01, value: state.weights[i],
+      label: `weight of “${word}”`, min: 0, max: 1, step: 0.01, value: weights[i],
       onValue: (v) => {
         let weights;
         try {
-          weights = rebalance(state.weights, i, checkRange(v, 0, 1, `weight of “${word}”`));
+          weights = rebalance(binding.state.weights, i, checkRange(v, 0, 1, `weight of “${word}”`));
         } catch (error) {
           frame.showMessage(error.message);
           return false;
         }
-        return apply({ sentence: state.sentence, weights }, controls[i]);
+        return binding.apply({ sentence: binding.state.sentence, weights }, controls[i]);
       },
       onError: (text) => frame.showMessage(text),
     }));
@@ -262,7 +261,7 @@ function render({ model, el }) {
     const sentence = byText.get(next.sentence);
     if (!sentence) fail(`sentence must be one of the explorer's sentences, got ${next.sentence}`);
     const view = computeView(sentence, next.weights, features, axes); // throws before drawing
-    if (controlsFor !== sentence.text) buildControls(sentence);
+    if (controlsFor !== sentence.text) buildControls(sentence, next.weights);
     chart.update(sentence, view);
     renderTables(frame.table, sentence, view, features, axes);
     choiceButtons.forEach((button, k) => {
@@ -277,60 +276,23 @@ function render({ model, el }) {
     controls.forEach((control, i) => { if (control !== source) control.set(next.weights[i]); });
   };
 
-  let applying = false;
-  // One consistent state per change: draw it, then send it whole (sentence and weights).
-  const apply = (next, source) => {
-    try {
-      draw(next);
-    } catch (error) {
-      frame.showMessage(error.message);
-      return false;
-    }
-    state = next;
-    frame.clearMessage();
-    showControls(next, source);
-    controls.forEach((control) => control !== source && control.resetIfInvalid());
-    applying = true;
-    try {
-      model.set("sentence", next.sentence);
-      model.set("weights", next.weights);
-      model.save_changes();
-    } finally {
-      applying = false;
-    }
-    return true;
-  };
   const choose = (text) => {
     const n = byText.get(text).words.length;
-    const weights = n === state.weights.length ? [...state.weights] : Array(n).fill(1 / n);
-    apply({ sentence: text, weights }, null);
+    const { weights: now } = binding.state;
+    const weights = n === now.length ? [...now] : Array(n).fill(1 / n);
+    binding.apply({ sentence: text, weights }, null);
   };
   const resetWeights = () => {
-    const n = byText.get(state.sentence).words.length;
-    apply({ sentence: state.sentence, weights: start.length === n ? [...start] : Array(n).fill(1 / n) }, null);
+    const { sentence } = binding.state;
+    const n = byText.get(sentence).words.length;
+    binding.apply({ sentence, weights: start.length === n ? [...start] : Array(n).fill(1 / n) }, null);
   };
 
-  draw(state);
-
-  // A change made in a cell (or the kernel's last good state after a refusal) redraws.
-  const fromModel = () => {
-    if (applying) return;
-    const next = { sentence: model.get("sentence"), weights: [...model.get("weights")] };
-    try {
-      draw(next);
-    } catch (error) {
-      frame.showMessage(error.message);
-      return;
-    }
-    state = next;
-    showControls(next, null);
-  };
-  const keys = ["change:sentence", "change:weights"];
-  keys.forEach((key) => model.on(key, fromModel));
-  return () => {
-    keys.forEach((key) => model.off(key, fromModel));
-    frame.dispose();
-  };
+  // One consistent state per change: the sentence and its weights, sent together.
+  const binding = bindState(model, frame, {
+    keys: ["sentence", "weights"], draw, shown: (view, next, source) => showControls(next, source),
+  });
+  return () => binding.dispose();
 }
 
 export default { render };

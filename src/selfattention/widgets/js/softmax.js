@@ -8,7 +8,7 @@
 // temperature; plus title and error from the shared base.
 
 import { hardmax, naiveSoftmax, softmax } from "./attention_math.js";
-import { createFrame, formatG, h, numberControl, s, uid } from "./frame.js";
+import { bindState, createFrame, formatG, h, numberControl, s, uid } from "./frame.js";
 
 const SCORE_RANGE = [-10, 10];
 const SHIFT_RANGE = [-1000, 1000];
@@ -127,11 +127,6 @@ function buildTable(tokens) {
 function render({ model, el }) {
   const frame = createFrame(el, model);
   const tokens = model.get("tokens");
-  let state = {
-    token_scores: [...model.get("token_scores")],
-    shift: model.get("shift"),
-    temperature: model.get("temperature"),
-  };
   const chart = buildChart(tokens);
   const table = buildTable(tokens);
   frame.figure.append(chart.svg);
@@ -142,81 +137,36 @@ function render({ model, el }) {
     chart.update(view, next.temperature, describe(tokens, view, next.temperature));
     table.update(view);
   };
-
-  let applying = false;
-  // Apply a change from a control: draw it, then tell the model (the kernel, in JupyterLab).
-  const apply = (change, source) => {
-    const next = { ...state, ...change };
-    try {
-      draw(next);
-    } catch (error) {
-      frame.showMessage(error.message);
-      return false;
-    }
-    state = next;
-    frame.clearMessage();
-    controls.forEach((control) => control !== source && control.resetIfInvalid());
-    applying = true; // our own model.set calls fire change events: don't redraw twice
-    try {
-      for (const key of Object.keys(change)) model.set(key, next[key]);
-      model.save_changes();
-    } finally {
-      applying = false;
-    }
-    return true;
-  };
-
-  const controls = [];
+  const onError = (text) => frame.showMessage(text);
   const scoreControls = tokens.map((token, i) => numberControl({
     label: `score of “${token}”`, min: SCORE_RANGE[0], max: SCORE_RANGE[1], step: 0.1,
-    value: state.token_scores[i],
+    value: model.get("token_scores")[i],
     onValue: (v) => {
-      const token_scores = [...state.token_scores];
+      const token_scores = [...binding.state.token_scores];
       token_scores[i] = v;
-      return apply({ token_scores }, scoreControls[i]);
+      return binding.apply({ token_scores }, scoreControls[i]);
     },
-    onError: (text) => frame.showMessage(text),
+    onError,
   }));
   const shift = numberControl({
     label: "add to every score", min: SHIFT_RANGE[0], max: SHIFT_RANGE[1], step: 10,
-    value: state.shift, onValue: (v) => apply({ shift: v }, shift),
-    onError: (text) => frame.showMessage(text),
+    value: model.get("shift"), onValue: (v) => binding.apply({ shift: v }, shift), onError,
   });
   const temperature = numberControl({
     label: "temperature", min: TEMPERATURE_RANGE[0], max: TEMPERATURE_RANGE[1], step: 0.01,
-    value: state.temperature, log: true, round: (v) => Number(v.toPrecision(3)),
-    onValue: (v) => apply({ temperature: v }, temperature),
-    onError: (text) => frame.showMessage(text),
+    value: model.get("temperature"), log: true, round: (v) => Number(v.toPrecision(3)),
+    onValue: (v) => binding.apply({ temperature: v }, temperature), onError,
   });
-  controls.push(...scoreControls, shift, temperature);
-  controls.forEach((control) => control.mount(frame.controls));
-  draw(state);
+  [...scoreControls, shift, temperature].forEach((control) => control.mount(frame.controls));
 
-  // A change made on the other side (a cell setting explorer.temperature, say) redraws too.
-  const fromModel = () => {
-    if (applying) return;
-    const next = {
-      token_scores: [...model.get("token_scores")],
-      shift: model.get("shift"),
-      temperature: model.get("temperature"),
-    };
-    try {
-      draw(next);
-    } catch (error) {
-      frame.showMessage(error.message);
-      return;
-    }
-    state = next;
-    scoreControls.forEach((control, i) => control.set(next.token_scores[i]));
-    shift.set(next.shift);
-    temperature.set(next.temperature);
+  // Every control but the one the reader moved shows the state drawn.
+  const shown = (view, next, source) => {
+    scoreControls.forEach((control, i) => control !== source && control.set(next.token_scores[i]));
+    if (shift !== source) shift.set(next.shift);
+    if (temperature !== source) temperature.set(next.temperature);
   };
-  const keys = ["change:token_scores", "change:shift", "change:temperature"];
-  keys.forEach((key) => model.on(key, fromModel));
-  return () => {
-    keys.forEach((key) => model.off(key, fromModel));
-    frame.dispose();
-  };
+  const binding = bindState(model, frame, { keys: ["token_scores", "shift", "temperature"], draw, shown });
+  return () => binding.dispose();
 }
 
 export default { render };
