@@ -32,7 +32,7 @@ $(STAMP): requirements.txt requirements.in pyproject.toml
 	  $(BIN)/python -m pip install --quiet -r requirements.in $$index; \
 	fi
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	@# JupyterLab's widget round trips without Nagle's delay (src/selfattention/lab.py)
+	@# JupyterLab's widget round trips without Nagle's delay (src/selfattention_lab.py)
 	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
 	cp jupyter-config/jupyter_server_config.d/selfattention.json $(VENV)/etc/jupyter/jupyter_server_config.d/
 	@touch $(STAMP)

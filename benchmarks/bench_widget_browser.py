@@ -91,7 +91,7 @@ def measure() -> list[float]:
          "--ServerApp.token=", "--ServerApp.password=", "--allow-root",
          f"--ServerApp.root_dir={work}", "--LabApp.news_url=None",
          # the same server extension `make lab` enables: kernel websockets without Nagle's delay
-         "--ServerApp.jpserver_extensions={'selfattention.lab': True}"],
+         "--ServerApp.jpserver_extensions={'selfattention_lab': True}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
-from selfattention import lab
+import selfattention_lab as lab
 
 
 class _FakeHandler:
@@ -30,4 +32,17 @@ def test_kernel_websockets_open_with_nodelay(monkeypatch):
 
 
 def test_extension_points_name_the_module():
-    assert lab._jupyter_server_extension_points() == [{"module": "selfattention.lab"}]
+    assert lab._jupyter_server_extension_points() == [{"module": "selfattention_lab"}]
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import sys\n{statement}\nprint('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_the_server_extension_does_not_import_torch():
+    # JupyterLab's server imports the extension when it starts: torch would add seconds
+    modules = _modules_after("import selfattention_lab")
+    assert "torch" not in modules and "selfattention" not in modules
+    assert "torch" in _modules_after("import selfattention")  # the check can fail

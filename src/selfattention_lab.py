@@ -6,9 +6,13 @@ algorithm on, so a small message can sit in the operating system's send
 buffer until the browser acknowledges the previous one; with delayed
 acknowledgements that adds tens of milliseconds to every round trip. This
 extension turns it off (TCP_NODELAY) for kernel websockets, the usual setting
-for interactive traffic. `make lab` enables it:
+for interactive traffic. `make setup` enables it (jupyter-config/), by hand:
 
-    jupyter lab --ServerApp.jpserver_extensions="{'selfattention.lab': True}"
+    jupyter lab --ServerApp.jpserver_extensions="{'selfattention_lab': True}"
+
+It is a top-level module, not part of the `selfattention` package, because the
+server imports it when it starts: importing the package would import torch,
+which adds seconds to JupyterLab's start.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ def enable_nodelay() -> bool:
 
 
 def _jupyter_server_extension_points():
-    return [{"module": "selfattention.lab"}]
+    return [{"module": "selfattention_lab"}]
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
