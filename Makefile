@@ -18,7 +18,7 @@ help:  ## list the targets
 
 setup: $(STAMP)  ## create .venv and install everything (done automatically by the others)
 
-$(STAMP): requirements.txt requirements.in pyproject.toml
+$(STAMP): requirements.txt requirements.in pyproject.toml $(wildcard jupyter-config/*/* jupyter-config/*/*/*)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 	  echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
@@ -35,6 +35,10 @@ $(STAMP): requirements.txt requirements.in pyproject.toml
 	@# JupyterLab's widget round trips without Nagle's delay (src/selfattention_lab.py)
 	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
 	cp jupyter-config/jupyter_server_config.d/selfattention.json $(VENV)/etc/jupyter/jupyter_server_config.d/
+	@# Save widget state with the notebook, so a saved notebook reopens with its widgets
+	@# (drawn by their front ends) instead of "Error displaying widget: model not found"
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter-config/lab/settings/overrides.json $(VENV)/share/jupyter/lab/settings/
 	@touch $(STAMP)
 
 lock:  ## re-resolve requirements.in and binder/requirements.in into the hashed locks

@@ -135,7 +135,8 @@ def jupyterlab(root: Path, cells: list[str], name: str):
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
-         "--allow-root", f"--ServerApp.root_dir={root}", "--LabApp.news_url=None"],
+         "--allow-root", f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
+         "--ServerApp.disable_check_xsrf=True"],  # the tests call the REST API too
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -27,6 +27,23 @@ def test_notebook_is_stored_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_metadata_is_what_the_kernel_reports(path):
+    # JupyterLab writes the running kernel's kernelspec and language_info into a notebook
+    # when it opens it: stored any other way, opening a chapter marks it changed.
+    from ipykernel.ipkernel import IPythonKernel
+
+    metadata = json.loads(path.read_text())["metadata"]
+    assert metadata["kernelspec"] == {"display_name": "Python 3 (ipykernel)",
+                                      "language": "python", "name": "python3"}
+    stored = dict(metadata["language_info"])
+    reported = dict(IPythonKernel.language_info)
+    # the patch version is this machine's Python; the lock is for Python 3.11
+    assert re.fullmatch(r"3\.11\.\d+", stored.pop("version")), path.name
+    reported.pop("version")
+    assert stored == reported
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_listed_in_the_toc(path):
     assert f"chapters/{path.stem}" in (ROOT / "_toc.yml").read_text()
 
