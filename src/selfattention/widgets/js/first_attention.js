@@ -12,8 +12,9 @@
 
 import { scaledDotProductAttention } from "./attention_math.js";
 import { bindState, createFrame, formatG, h, numberControl } from "./frame.js";
-import { formatFixed, heatmapTable, numberTable } from "./tables.js";
+import { cellColour, formatFixed, heatmapTable, numberTable } from "./tables.js";
 
+const SYMMETRY_LEAD = "S equals its transpose";
 const SYMMETRY_NOTE = "The score of word i with word j is always the score of j with i.";
 const CSS = `
 .sa-first .sa-pick { display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: center; margin: 0 0 0.5rem; }
@@ -65,7 +66,7 @@ export function attendsMostToItself(weights) {
 
 /** The line under the maps, as the Python side writes it. */
 export function symmetryText(asymmetry) {
-  return `S equals its transpose: max |S − Sᵀ| = ${formatG(asymmetry, 3)}. ${SYMMETRY_NOTE}`;
+  return `${SYMMETRY_LEAD}: max |S − Sᵀ| = ${formatG(asymmetry, 3)}. ${SYMMETRY_NOTE}`;
 }
 
 /** The line naming the words whose largest weight is on themselves. */
@@ -143,6 +144,32 @@ export function describe(view) {
     `attention weights, each row summing to 1. Each word's largest weight: ${favourites}.`;
 }
 
+/**
+ * Put new numbers into a table heatmapTable drew for the same rows and columns: the
+ * same caption, colours and text it would draw, without building new nodes (a redraw
+ * then restyles cells instead of laying out a new table).
+ */
+function refillHeatmap(table, matrix, caption, digits = 2) {
+  const values = matrix.flat();
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  table.caption.textContent = `${caption} Colour: ${formatFixed(low, digits)} darkest, ${formatFixed(high, digits)} brightest.`;
+  const rows = table.tBodies[0].rows;
+  matrix.forEach((row, i) => {
+    const cells = rows[i].cells;
+    row.forEach((value, j) => {
+      const [background, foreground] = cellColour(value, low, high);
+      const cell = cells[j + 1];
+      const text = formatFixed(value, digits);
+      if (cell.textContent !== text) cell.textContent = text;
+      const style = `background:${background};color:${foreground}`;
+      if (cell.getAttribute("style") !== style) cell.setAttribute("style", style);
+    });
+  });
+}
+
+const CAPTIONS = ["Scores S = X Xᵀ (symmetric).", "Weights: softmax of each row."];
+
 function render({ model, el }) {
   injectCss(el.ownerDocument);
   const frame = createFrame(el, model);
@@ -167,7 +194,8 @@ function render({ model, el }) {
   frame.root.insertBefore(restore, frame.message);
 
   const maps = h("div", { class: "sa-maps", role: "group" });
-  const symmetryLine = h("p", { class: "sa-lines sa-symmetry" });
+  const symmetryRest = document.createTextNode("");
+  const symmetryLine = h("p", { class: "sa-lines sa-symmetry" }, [h("b", {}, SYMMETRY_LEAD), symmetryRest]);
   const selfLine = h("p", { class: "sa-lines sa-self" });
   frame.figure.append(maps, symmetryLine, selfLine);
 
@@ -184,6 +212,39 @@ function render({ model, el }) {
   controls.forEach((control) => control.mount(frame.controls));
 
   let wordsFor = null;
+  let mapsFor = null;
+  let tableFor = null;
+  const drawMaps = (view) => {
+    const matrices = [view.scores, view.weights];
+    if (mapsFor === view.sentence.key) {
+      [...maps.children].forEach((table, k) => refillHeatmap(table, matrices[k], CAPTIONS[k]));
+      return;
+    }
+    maps.classList.toggle("sa-compact", view.tokens.length > 6);
+    maps.replaceChildren(...matrices.map((matrix, k) => heatmapTable({
+      matrix, rows: view.tokens, cols: view.tokens, caption: CAPTIONS[k], corner: "word i \\ j" })));
+    mapsFor = view.sentence.key;
+  };
+  const drawTable = (view) => {
+    const columns = features.map((_, k) => [view.static[k], view.vector[k], view.after[k]]);
+    const key = `${view.sentence.key}/${view.index}`;
+    if (tableFor === key) {
+      const rows = frame.table.querySelector("tbody").rows;
+      columns.forEach((values, k) => values.forEach((v, j) => {
+        const cell = rows[k].cells[j + 1];
+        const target = j === 2 ? cell.firstChild : cell;
+        const text = formatFixed(v, j === 2 ? 3 : 2);
+        if (target.textContent !== text) target.textContent = text;
+      }));
+      return;
+    }
+    frame.table.replaceChildren(numberTable({
+      matrix: columns, rows: features, cols: ["static vector", "vector in use", "after attention"],
+      caption: `“${view.tokens[view.index]}”: its vector before and after attention`,
+      corner: "feature", digits: [2, 2, 3], boldCols: [2],
+    }));
+    tableFor = key;
+  };
   const draw = (next) => {
     const view = computeView(next, sentences, staticVectors, features, limit); // throws before drawing
     if (wordsFor !== view.sentence.key) {
@@ -192,24 +253,12 @@ function render({ model, el }) {
     }
     sentenceSelect.value = view.sentence.key;
     wordSelect.value = next.word;
-    maps.classList.toggle("sa-compact", view.tokens.length > 6);
     maps.setAttribute("aria-label", describe(view));
-    maps.replaceChildren(
-      heatmapTable({ matrix: view.scores, rows: view.tokens, cols: view.tokens,
-                     caption: "Scores S = X Xᵀ (symmetric).", corner: "word i \\ j" }),
-      heatmapTable({ matrix: view.weights, rows: view.tokens, cols: view.tokens,
-                     caption: "Weights: softmax of each row.", corner: "word i \\ j" }),
-    );
-    symmetryLine.replaceChildren(h("b", {}, "S equals its transpose"),
-                                 view.symmetry.slice("S equals its transpose".length));
-    selfLine.textContent = view.selfLine;
-    const token = view.tokens[view.index];
-    frame.table.replaceChildren(numberTable({
-      matrix: features.map((_, k) => [view.static[k], view.vector[k], view.after[k]]),
-      rows: features, cols: ["static vector", "vector in use", "after attention"],
-      caption: `“${token}”: its vector before and after attention`, corner: "feature",
-      digits: [2, 2, 3], boldCols: [2],
-    }));
+    drawMaps(view);
+    const rest = view.symmetry.slice(SYMMETRY_LEAD.length);
+    if (symmetryRest.textContent !== rest) symmetryRest.textContent = rest;
+    if (selfLine.textContent !== view.selfLine) selfLine.textContent = view.selfLine;
+    drawTable(view);
     return view;
   };
   const shown = (view, next, source) => {
