@@ -188,3 +188,16 @@ def test_choosing_a_word_or_restoring_also_clears_a_message(explorer):
     _root(page).locator("button.sa-restore").click()
     assert _message(page) == ""
     assert _errors(explorer) == []
+
+
+def test_retyping_the_value_in_use_after_a_refusal_clears_the_message(explorer):
+    """Issue 12: an input that changes nothing (the value already in use) left the old
+    message on screen; it is a good input, so it must clear it."""
+    page = explorer.page
+    _type(page, TECH, "abc")
+    assert _message(page).startswith("Not applied:")
+    _type(page, TECH, "2")  # apple's technology is 2 already
+    assert _message(page) == ""
+    assert _boxes(page).nth(TECH).get_attribute("aria-invalid") == "false"
+    _assert_shows(page, _reference(vectors={"apple": [2.0, 2.0, 0, 0, 0, 0, 0, 0]}))
+    assert _errors(explorer) == []
