@@ -1,99 +1,161 @@
-"""The first self-attention explorer, driven headless."""
+"""The first self-attention explorer, driven headless: its state is a sentence, a word
+and the reader's edited vectors.
+
+Setting them (as a cell does, or the front end through ``set_state``) recomputes the
+package's reference (``.result``); the front end's own computation is compared with it
+in test_js_first_attention.py.
+"""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 
 from selfattention.embeddings import FEATURES, SENTENCES, embed, embed_sentence
-from selfattention.first_attention import weightless_self_attention
-from selfattention.widgets.first_attention_explorer import FirstAttentionExplorer
+from selfattention.first_attention import attends_most_to_itself, weightless_self_attention
+from selfattention.widgets._base import LiveWidget
+from selfattention.widgets.first_attention_explorer import FEATURE_LIMIT, FirstAttentionExplorer
 
 TECH = FEATURES.index("technology")
 
 
 def test_opens_on_apple_phones_with_apple_selected():
     explorer = FirstAttentionExplorer()
+    assert isinstance(explorer, LiveWidget)
     assert explorer.tokens == ["I", "love", "Apple", "phones"]
-    assert explorer.word.value == "apple"
-    assert [box.value for box in explorer.feature_boxes] == list(embed("apple").vector)
-    assert [box.description for box in explorer.feature_boxes] == list(FEATURES)
+    assert explorer.word == "apple" and explorer.vectors == {}
+    np.testing.assert_array_equal(explorer.vector_of("apple"), embed("apple").vector)
+    assert explorer.features == list(FEATURES)
     expected = weightless_self_attention(embed_sentence(SENTENCES["apple phones"])[1])
     np.testing.assert_allclose(explorer.result.weights, expected.weights)
-    assert "max |S − Sᵀ| = 0." in explorer.symmetry.value
-    assert explorer.self_line.value.startswith("2 of 4 words")
-    assert bytes(explorer.image.value[:4]) == b"\x89PNG"
+    assert "max |S − Sᵀ| = 0." in explorer.symmetry
+    assert explorer.self_line.startswith("2 of 4 words")
+    assert explorer.error == ""
 
 
-def test_editing_a_feature_updates_scores_weights_figure_and_table():
+def test_the_page_ships_every_sentence_and_its_static_vectors():
     explorer = FirstAttentionExplorer()
-    png, table = explorer.image.value, explorer.table.value
-    explorer.feature_boxes[TECH].value = 4.0  # Apple becomes mostly technology
+    state = explorer.page_state()
+    assert [s["key"] for s in state["sentences"]] == list(SENTENCES)
+    for sentence in state["sentences"]:
+        tokens, x = embed_sentence(sentence["text"])
+        assert sentence["tokens"] == [t.word for t in tokens]
+        for token, row in zip(sentence["tokens"], x):
+            assert state["static"][token.lower()] == list(row)
+    assert state["limit"] == FEATURE_LIMIT and state["vectors"] == {}
+    assert len(json.dumps(state)) < 10_000  # modest page data
+    assert 'data-sa-widget="first_attention"' in explorer.page_html()
+    assert 'from "./' not in FirstAttentionExplorer._esm  # the Lab bundle is self-contained
+
+
+def test_editing_a_feature_updates_scores_weights_and_table():
+    explorer = FirstAttentionExplorer()
+    table = explorer.table_html()
+    explorer.edit("technology", 4.0)  # Apple becomes mostly technology
+    assert explorer.vectors == {"apple": [4.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]}
     assert explorer.x[2, TECH] == 4.0
     assert explorer.result.scores[2, 3] == pytest.approx(4 * 3 + 2 * 1)  # with phones
-    assert explorer.image.value != png and explorer.table.value != table
-    assert "max |S − Sᵀ| = 0." in explorer.symmetry.value  # still symmetric
-    assert explorer.message.value == ""
+    assert explorer.table_html() != table
+    assert "max |S − Sᵀ| = 0." in explorer.symmetry  # still symmetric
+    assert explorer.error == ""
 
 
-@pytest.mark.parametrize("value, words", [(float("nan"), "finite"), (25.0, "between -10 and 10")])
-def test_bad_values_show_a_message_and_keep_the_state(value, words):
+def test_a_state_from_the_front_end_is_used_exactly():
     explorer = FirstAttentionExplorer()
-    weights, png = explorer.result.weights.copy(), explorer.image.value
-    explorer.feature_boxes[1].value = value
-    assert words in explorer.message.value
+    typed = [0.1, -9.99, 10.0, -10.0, 0.0, 1e-7, 3.3333, 2.5]
+    explorer.set_state({"sentence": "cat", "word": "cat", "vectors": {"cat": typed}})
+    assert explorer.error == ""
+    assert explorer.vectors == {"cat": typed}
+    np.testing.assert_array_equal(explorer.x[1], typed)
+    x = np.stack([typed if t.lower() == "cat" else embed(t).vector for t in explorer.tokens])
+    np.testing.assert_allclose(explorer.result.output, weightless_self_attention(x).output)
+
+
+@pytest.mark.parametrize(
+    "state, words",
+    [
+        ({"vectors": {"apple": [25.0] + [0.0] * 7}}, "vectors['apple'][0] must lie in [-10, 10]"),
+        ({"vectors": {"apple": [float("nan")] + [0.0] * 7}}, "vectors['apple'][0]"),
+        ({"vectors": {"apple": ["abc"] + [0.0] * 7}}, "must be a real number"),
+        ({"vectors": {"apple": [1.0, 2.0]}}, "must have 8 features"),
+        ({"vectors": {"pizza": [0.0] * 8}}, "'pizza' is not a word of the book's sentences"),
+        ({"vectors": [1.0]}, "vectors must map words"),
+        ({"word": "cat"}, "word must be one of the sentence's words"),
+        ({"sentence": "pizza"}, "sentence must be one of"),
+        ({"sentence": "bank"}, "sentence 'bank' has no word 'apple'"),
+        ({"sentence": "bank", "word": "bank", "vectors": {"bank": [99.0] * 8}}, "must lie in"),
+    ],
+)
+def test_bad_states_from_the_front_end_are_refused_whole_and_the_next_good_one_clears(state, words):
+    explorer = FirstAttentionExplorer()
+    explorer.edit("fruit", 1.0)
+    before = (explorer.sentence, explorer.word, dict(explorer.vectors))
+    weights = explorer.result.weights.copy()
+    explorer.set_state(state)
+    assert words in explorer.error
+    assert (explorer.sentence, explorer.word, explorer.vectors) == before
     np.testing.assert_array_equal(explorer.result.weights, weights)
-    assert explorer.image.value == png
-    assert explorer.feature_boxes[1].value == 2.0  # back to Apple's fruit value
-    explorer.feature_boxes[1].value = 1.0
-    assert explorer.message.value == ""
+    explorer.set_state({"vectors": {}})  # a good change clears the message (issue 12)
+    assert explorer.error == ""
+    np.testing.assert_array_equal(explorer.x[2], embed("apple").vector)
 
 
-def test_changing_sentence_rebuilds_for_the_new_words():
+def test_out_of_range_values_from_a_cell_raise_and_are_not_clamped():
     explorer = FirstAttentionExplorer()
-    explorer.sentence.value = "animal"
+    with pytest.raises(ValueError, match=r"technology must lie in \[-10, 10\], got 25"):
+        explorer.edit("technology", 25.0)
+    with pytest.raises(ValueError, match="technology"):
+        explorer.edit("technology", float("nan"))
+    with pytest.raises(TypeError, match="technology must be a real number"):
+        explorer.edit("technology", "4")
+    with pytest.raises(ValueError, match="feature must be one of"):
+        explorer.edit("colour", 1.0)
+    with pytest.raises(ValueError, match="must lie in"):
+        explorer.vectors = {"apple": [10.5] * 8}
+    assert explorer.vectors == {}  # nothing clamped to 10, nothing kept
+    np.testing.assert_array_equal(explorer.x[2], embed("apple").vector)
+    explorer.edit("technology", -10.0)  # the ends of the range are fine
+    assert explorer.x[2, TECH] == -10.0
+
+
+def test_changing_sentence_keeps_the_word_when_it_can():
+    explorer = FirstAttentionExplorer()
+    explorer.choose("animal")
     assert len(explorer.tokens) == 11
     assert explorer.result.weights.shape == (11, 11)
-    assert explorer.word.options[0] == "the" and explorer.word.value == "the"
+    assert explorer.word == "the"
     assert "“The animal didn't cross" in explorer.describe()
-    explorer.word.value = "tired"
-    assert [box.value for box in explorer.feature_boxes] == list(embed("tired").vector)
-    assert "“tired”" in explorer.table.value
+    explorer.word = "tired"
+    assert "“tired”" in explorer.table_html()
+    explorer.choose("cat")
+    assert explorer.word == "tired"
+    explorer.choose("apple juice", "juice")
+    assert explorer.word == "juice"
 
 
 def test_edits_belong_to_the_word_in_every_sentence_until_reset():
     explorer = FirstAttentionExplorer()
-    explorer.feature_boxes[TECH].value = 0.0  # apple: no technology at all
-    explorer.sentence.value = "apple juice"
-    assert explorer.word.value == "apple"
+    explorer.edit("technology", 0.0)  # apple: no technology at all
+    explorer.choose("apple juice")
+    assert explorer.word == "apple"
     assert explorer.x[2, TECH] == 0.0
-    assert explorer.feature_boxes[TECH].value == 0.0
-    explorer.reset.click()
+    explorer.reset()
     assert explorer.vectors == {}
     np.testing.assert_array_equal(explorer.x[2], embed("apple").vector)
-    assert explorer.feature_boxes[TECH].value == 2.0
 
 
-def test_a_failing_update_shows_a_message_and_keeps_the_widget(monkeypatch):
+def test_the_self_line_follows_the_strict_tie_rule():
     explorer = FirstAttentionExplorer()
-    weights = explorer.result.weights.copy()
-
-    def broken(x):
-        raise ValueError("attention broke")
-
-    monkeypatch.setattr(
-        "selfattention.widgets.first_attention_explorer.weightless_self_attention", broken
+    explorer.vectors = {w: [10.0] * 8 for w in ("i", "love", "apple", "phones")}
+    assert explorer.self_line == (
+        "0 of 4 words give their largest weight to themselves (the diagonal): none."
     )
-    explorer.sentence.value = "cat"
-    assert "attention broke" in explorer.message.value
-    assert explorer.sentence.value == "apple phones"
-    assert explorer.tokens == ["I", "love", "Apple", "phones"]
-    explorer.feature_boxes[0].value = 3.0
-    np.testing.assert_array_equal(explorer.result.weights, weights)
-    monkeypatch.undo()
-    explorer.feature_boxes[0].value = 3.0
-    assert explorer.message.value == ""
-    assert explorer.x[2, 0] == 3.0
+    explorer.choose("bank", "the")  # "the" twice: the two rows tie with each other
+    own = attends_most_to_itself(explorer.result.weights)
+    assert explorer.self_line.startswith(f"{int(own.sum())} of 7 words")
+    assert not own[2] and not own[5]
 
 
 def test_snapshot_names_each_words_largest_weight():
@@ -104,6 +166,7 @@ def test_snapshot_names_each_words_largest_weight():
     for token, row in zip(explorer.tokens, weights):
         assert f"{token} → {explorer.tokens[int(np.argmax(row))]} ({row.max():.2f})" in snapshot
     assert "S equals its transpose" in snapshot
+    assert "data:image/png;base64," in snapshot
 
 
 @pytest.mark.parametrize(
