@@ -178,7 +178,7 @@ function heatmapHolder(holder) {
       table = heatmapTable({ matrix: view.weights, rows: tokens, cols: tokens,
                              caption: view.caption, vmin: 0, vmax: 1 });
       table.classList.add("sa-training-heatmap");
-      if (tokens.length > 8) table.style.fontSize = "13px"; // 12 words still fit the column
+      if (tokens.length > 8) table.classList.add("sa-compact"); // 12 words still fit the column
       holder.replaceChildren(table);
       shownTokens = key;
       return;
@@ -286,12 +286,26 @@ function lossCurve(training, data) {
   return { svg, update };
 }
 
+// Long sentences: smaller cells (13 px text, no less), so 12 columns fit the 688 px column.
+const CSS = `.sa-live table.sa-heatmap.sa-compact { font-size: 13px; }
+.sa-live table.sa-heatmap.sa-compact th, .sa-live table.sa-heatmap.sa-compact td {
+  padding: 0.1rem 0.2rem; min-width: 2.6em; }`;
+
+function addStyle(doc) {
+  if (doc.getElementById("sa-training-style")) return;
+  const style = doc.createElement("style");
+  style.id = "sa-training-style";
+  style.textContent = CSS;
+  doc.head.appendChild(style);
+}
+
 const BUTTON = "font: inherit; margin: 0 0.3rem 0.4rem 0; padding: 0.2rem 0.6rem; border-radius: 3px; ";
 const CHOSEN = `${BUTTON}font-weight: bold; background: #2f6c8e; color: #fff; border: 1px solid #2f6c8e`;
 const OTHER = `${BUTTON}background: #fff; color: #222; border: 1px solid #888`;
 
 function render({ model, el }) {
   const frame = createFrame(el, model);
+  addStyle(el.ownerDocument);
   const presets = model.get("presets");
   const task = model.get("task");
   const training = model.get("training");
