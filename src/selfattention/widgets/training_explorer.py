@@ -1,8 +1,19 @@
 """The training explorer: scrub through a training run's checkpoints.
 
-A slider picks a saved checkpoint; the heatmap shows the attention of a chosen
-sentence with that checkpoint's weights, and the loss curve marks where in
+A slider picks a saved checkpoint; the heatmap shows the attention of a chosen (or
+typed) sentence with that checkpoint's weights, and the loss curve marks where in
 training that checkpoint sits.
+
+The training is the heavy part, and it is done once, in the chapter. What the
+attention of one sentence needs from a checkpoint is small: the frozen embedding
+table and that checkpoint's ``W_Q`` and ``W_K`` (a few hundred numbers). So the
+widget ships them with the page, and its front end (``js/training.js``) computes
+``softmax(X W_Q (X W_K)^T / sqrt(d_k))`` in the browser for any sentence the reader
+types, live on the website too. The numbers are the checkpoint's own float32 values,
+written in their shortest exact form, so the browser starts from the very numbers
+torch used. Here the package computes the same attention
+(:func:`selfattention.training.sentence_attention`, :attr:`TrainingExplorer.weights`):
+the reference that the chapter and the tests compare with.
 """
 
 from __future__ import annotations
@@ -10,29 +21,72 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-import ipywidgets as widgets
 import matplotlib
 import numpy as np
+import traitlets
 
 from .._arrays import check_int
 from ..plotting import CMAP, figure_png, heatmap, new_figure
-from ..toy_task import AMBIGUOUS, LABELS, Example, example_from_text
+from ..toy_task import AMBIGUOUS, CONTEXT_WORDS, LABELS, PAD, VOCAB, Example, example_from_text
 from ..training import TrainingRun, sentence_attention
-from ._live import SnapshotMixin, alert_html, snapshot_html
+from ._base import InvalidState, InvalidType, LiveWidget
+from ._live import snapshot_html
 
-__all__ = ["TrainingExplorer"]
+__all__ = ["TrainingExplorer", "MAX_SENTENCES", "MAX_TOKENS"]
 
-_LABEL_STYLE = {"description_width": "9em"}
-_WIDE = widgets.Layout(width="40em")
-_MAX_SENTENCES = 8
-_MAX_TOKENS = 12
+MAX_SENTENCES = 8
+"""The most preset sentences the explorer offers."""
+MAX_TOKENS = 12
+"""The longest sentence (in tokens) it shows: a 12 by 12 heatmap still fits the page."""
+
+_FONT = 8.5  # points; at 100 dpi that is 11.8 px, and the snapshot is drawn at its own size
+_SNAPSHOT_SIZE = (6.8, 7.8)  # inches at 100 dpi: 680 px wide, under the 688 px column
 
 
-def _as_example(sentence) -> Example:
-    return sentence if isinstance(sentence, Example) else example_from_text(sentence)
+def _f32(value) -> float:
+    """A float32 number as the shortest decimal that reads back as the same float32.
+
+    JSON carries it as that short decimal; ``Math.fround`` in the browser turns it back
+    into exactly the float32 value torch computed with, so nothing is rounded away.
+    """
+    return float(str(np.float32(value)))
 
 
-class TrainingExplorer(SnapshotMixin, widgets.VBox):
+def _f32_rows(matrix) -> list:
+    return [[_f32(v) for v in row] for row in np.asarray(matrix, dtype=np.float32)]
+
+
+def _as_example(sentence, index: int) -> Example:
+    if isinstance(sentence, Example):
+        if example_from_text(sentence.text) != sentence:
+            raise ValueError(
+                f"sentences[{index}] is an Example whose label, apple or context position "
+                f"does not follow from its words: {sentence.text!r}"
+            )
+        return sentence
+    if not isinstance(sentence, str):
+        raise TypeError(
+            f"sentences[{index}] must be a str or an Example, got {type(sentence).__name__}"
+        )
+    return example_from_text(sentence)
+
+
+def _check_length(example: Example, name: str) -> Example:
+    if len(example.tokens) > MAX_TOKENS:
+        raise InvalidState(
+            f"{name} must have at most {MAX_TOKENS} tokens, got {len(example.tokens)}: "
+            f"{example.text!r}"
+        )
+    return example
+
+
+class _Checked(traitlets.Any):
+    """Any value, None included, goes to the trait's validator (traitlets.Any lets None by)."""
+
+    allow_none = False
+
+
+class TrainingExplorer(LiveWidget):
     """Move through training and watch one sentence's attention take shape.
 
     Parameters
@@ -40,21 +94,39 @@ class TrainingExplorer(SnapshotMixin, widgets.VBox):
     run : TrainingRun
         The result of :func:`selfattention.training.train`.
     sentences : sequence of Example or str, optional
-        Sentences to choose from (1 to 8, each at most 12 tokens). Strings go
-        through :func:`~selfattention.toy_task.example_from_text`. Defaults to
-        the first held-out sentence of each held-out context word, up to 6.
+        The sentences offered as buttons (1 to 8, each at most 12 tokens). Strings go
+        through :func:`~selfattention.toy_task.example_from_text`. Defaults to the
+        first held-out sentence of each held-out context word, up to 6. The reader
+        can also type a sentence of the task's words.
     checkpoint : int
         Index of the checkpoint shown first (0 = before training).
 
     Attributes
     ----------
-    checkpoint : ipywidgets.SelectionSlider
-        Its value is the checkpoint's index; its label is the training step.
-    sentence : ipywidgets.Dropdown
-        Its value is the index of the sentence in :attr:`examples`.
+    checkpoint : int
+        Index of the checkpoint shown, in ``run.checkpoints``.
+    sentence : str
+        The sentence shown: one of the presets or any sentence of the task's words
+        that :func:`~selfattention.toy_task.example_from_text` accepts.
+    examples : list of Example
+        The preset sentences.
+    example : Example
+        The sentence now shown, as an :class:`Example`.
     weights : numpy.ndarray, shape (T, T)
-        The attention weights now shown.
+        Its attention weights with the checkpoint's ``W_Q`` and ``W_K``, computed by
+        the package (:func:`~selfattention.training.sentence_attention`).
+    error : str
+        Why the last change was refused, if it was (see :class:`LiveWidget`).
     """
+
+    _module = "training"
+    _state_traits = ("checkpoint", "sentence")
+
+    checkpoint = _Checked(0).tag(sync=True)  # checked by _valid_checkpoint
+    sentence = _Checked("").tag(sync=True)  # checked by _valid_sentence
+    presets = traitlets.List(read_only=True).tag(sync=True)
+    task = traitlets.Dict(read_only=True).tag(sync=True)
+    training = traitlets.Dict(read_only=True).tag(sync=True)
 
     def __init__(self, run: TrainingRun, sentences: Sequence | None = None, checkpoint: int = 0):
         if not isinstance(run, TrainingRun):
@@ -64,148 +136,209 @@ class TrainingExplorer(SnapshotMixin, widgets.VBox):
         if sentences is None:
             seen, sentences = set(), []
             for example in run.data.heldout:
-                if example.context_word not in seen and len(example.tokens) <= _MAX_TOKENS:
+                if example.context_word not in seen and len(example.tokens) <= MAX_TOKENS:
                     seen.add(example.context_word)
                     sentences.append(example)
             sentences = sentences[:6]
-        examples = [_as_example(s) for s in sentences]
-        if not 1 <= len(examples) <= _MAX_SENTENCES:
+        if isinstance(sentences, (str, Example)):
+            raise TypeError("sentences must be a sequence of sentences, not a single one")
+        examples = [_as_example(s, i) for i, s in enumerate(sentences)]
+        if not 1 <= len(examples) <= MAX_SENTENCES:
             raise ValueError(
-                f"sentences must hold 1 to {_MAX_SENTENCES} sentences, got {len(examples)}"
+                f"sentences must hold 1 to {MAX_SENTENCES} sentences, got {len(examples)}"
             )
-        too_long = [e.text for e in examples if len(e.tokens) > _MAX_TOKENS]
+        too_long = [e.text for e in examples if len(e.tokens) > MAX_TOKENS]
         if too_long:
             raise ValueError(
-                f"sentences must have at most {_MAX_TOKENS} tokens each; too long: {too_long}"
+                f"sentences must have at most {MAX_TOKENS} tokens each; too long: {too_long}"
             )
         checkpoint = check_int(checkpoint, "checkpoint", minimum=0,
                                maximum=len(run.checkpoints) - 1)
         self.run = run
         self.examples = examples
+        self._presets = {e.text: e for e in examples}
         self._models = {}
+        self.set_trait("presets", [e.text for e in examples])
+        self.set_trait("task", self._task_data())
+        self.set_trait("training", self._training_data())
+        self._figure = None
+        super().__init__(title="Training explorer", checkpoint=checkpoint,
+                         sentence=examples[0].text)
 
-        self.checkpoint = widgets.SelectionSlider(
-            options=[(str(c.step), i) for i, c in enumerate(run.checkpoints)], index=checkpoint,
-            description="training step", style=_LABEL_STYLE, layout=_WIDE, continuous_update=True,
-        )
-        self.sentence = widgets.Dropdown(
-            options=[(e.text, i) for i, e in enumerate(examples)], value=0,
-            description="sentence", style=_LABEL_STYLE, layout=_WIDE,
-        )
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.status = widgets.HTML()
-        self.message = widgets.HTML()
+    # -- what the page needs -------------------------------------------------------
 
-        self._figure = new_figure(10.5, 4.4)
-        self._ax_heat = self._figure.add_subplot(1, 2, 1)
-        self._ax_loss = self._figure.add_subplot(1, 2, 2)
-        self._figure.subplots_adjust(left=0.1, right=0.92, bottom=0.24, top=0.9, wspace=0.55)
-        self._draw_curves()
-        self._heatmap = None
-        self._shown_sentence = None
+    def _task_data(self) -> dict:
+        table = self.run.model.embeddings.detach().cpu().numpy()
+        return {
+            "vocab": list(VOCAB), "pad": PAD, "ambiguous": AMBIGUOUS, "labels": list(LABELS),
+            "context_words": [
+                [*CONTEXT_WORDS[name]["train"], *CONTEXT_WORDS[name]["heldout"]]
+                for name in LABELS
+            ],
+            "embeddings": _f32_rows(table), "max_tokens": MAX_TOKENS,
+        }
 
-        self.checkpoint.observe(self._on_change, names="value")
-        self.sentence.observe(self._on_change, names="value")
-        super().__init__(
-            [widgets.HTML("<b>Training explorer</b>"), self.checkpoint, self.sentence,
-             self.image, self.status, self.message]
-        )
-        self.weights = np.zeros((0, 0))
-        self._redraw()
+    def _training_data(self) -> dict:
+        run, checkpoints = self.run, self.run.checkpoints
+        return {
+            "d_k": int(run.model.w_q.shape[1]),
+            "steps": [int(c.step) for c in checkpoints],
+            "loss": [_f32(c.loss) for c in checkpoints],
+            "accuracy": [_f32(c.heldout.accuracy) for c in checkpoints],
+            "context_attention": [_f32(c.heldout.context_attention) for c in checkpoints],
+            "uniform": [_f32(c.heldout.uniform) for c in checkpoints],
+            "w_q": [_f32_rows(c.state["w_q"].numpy()) for c in checkpoints],
+            "w_k": [_f32_rows(c.state["w_k"].numpy()) for c in checkpoints],
+            # the grey curve of each batch's loss: drawn, never compared, so 4 digits do
+            "batch_losses": [float(f"{v:.4g}") for v in run.losses],
+        }
 
-    @property
-    def example(self) -> Example:
-        """The sentence now shown."""
-        return self.examples[self.sentence.value]
+    def _fixed_traits(self) -> tuple[str, ...]:
+        return ("presets", "task", "training")
 
-    def _draw_curves(self) -> None:
-        ax, run = self._ax_loss, self.run
-        steps = np.arange(len(run.losses))
-        ax.plot(steps, run.losses, "-", color="0.55", linewidth=1.0, label="loss of each batch")
-        marks = run.steps
-        ax.plot(marks, [c.loss for c in run.checkpoints], "-", color="black", linewidth=1.8,
-                label="training-set loss")
-        ax.set_xlabel("training step")
-        ax.set_ylabel("cross-entropy loss")
-        ax.set_ylim(bottom=0)
-        right = ax.twinx()
-        right.plot(marks, [c.heldout.context_attention for c in run.checkpoints], "--",
-                   color=matplotlib.colormaps[CMAP](0.35), linewidth=2.0,
-                   label=f"{AMBIGUOUS} → context (held-out)")
-        right.set_ylim(0, 1.02)
-        right.set_ylabel("attention weight")
-        self._marker_line = ax.axvline(0, color="crimson", linestyle=":", linewidth=1.6)
-        (self._marker_dot,) = ax.plot([0], [run.checkpoints[0].loss], "o", color="crimson",
-                                      markersize=7, label="this checkpoint")
-        handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-        ax.legend(
-            handles=handles, loc="center left", bbox_to_anchor=(0.36, 0.45), frameon=False, fontsize=8
-        )
-        ax.set_title("Loss falls as attention finds the context word", fontsize=10)
+    # -- checks on every change, from a cell or from the front end ------------------
+
+    @traitlets.validate("checkpoint")
+    def _valid_checkpoint(self, proposal):
+        try:
+            return check_int(proposal["value"], "checkpoint", minimum=0,
+                             maximum=len(self.run.checkpoints) - 1)
+        except TypeError as exc:
+            raise InvalidType(str(exc)) from None
+        except ValueError as exc:
+            raise InvalidState(str(exc)) from None
+
+    @traitlets.validate("sentence")
+    def _valid_sentence(self, proposal):
+        self._example_for(proposal["value"])
+        return proposal["value"]
+
+    def _example_for(self, text) -> Example:
+        if not isinstance(text, str):
+            raise InvalidType(f"sentence must be a str, got {type(text).__name__} {text!r}")
+        if text in self._presets:
+            return self._presets[text]
+        try:
+            example = example_from_text(text)
+        except ValueError as exc:
+            raise InvalidState(str(exc)) from None
+        return _check_length(example, "sentence")
+
+    def set_state(self, sync_data):
+        """Apply a state from the front end; a good one clears an older message.
+
+        A state that changes nothing (the reader picks the sentence already shown after
+        a refused one) fires no observer, so the base would keep the old message: here
+        the error is cleared first, and set again if this state is refused too.
+        """
+        with self.hold_sync():
+            self.error = ""
+            super().set_state(sync_data)
+
+    # -- the reference computation ------------------------------------------------
 
     def _model(self, index: int):
         if index not in self._models:
             self._models[index] = self.run.model_at(index)
         return self._models[index]
 
-    def _on_change(self, change) -> None:
-        try:
-            self._redraw()
-            self.message.value = ""
-        except Exception as exc:  # keep the widget alive and say what went wrong
-            self.message.value = alert_html(exc)
+    def _refresh(self) -> None:
+        example = self._example_for(self.sentence)
+        weights = sentence_attention(self._model(self.checkpoint), example)
+        self.example, self.weights = example, weights
 
-    def _redraw(self) -> None:
-        index, example = self.checkpoint.value, self.example
-        weights = sentence_attention(self._model(index), example)
-        checkpoint = self.run.checkpoints[index]
-        tokens = list(example.tokens)
-        if self._shown_sentence != self.sentence.value:
-            first = self._heatmap is None
-            self._ax_heat.clear()  # the colour bar drawn the first time stays
-            self._heatmap = heatmap(self._ax_heat, weights, tokens, tokens, colorbar=first)
-            self._ax_heat.tick_params(axis="x", labelrotation=45)
-            for text in self._heatmap.texts.flat:
-                text.set_fontsize(8)
-        else:
-            self._heatmap.update(weights)
-        self._ax_heat.set_title(f"attention at step {checkpoint.step}", fontsize=10)
-        self._marker_line.set_xdata([checkpoint.step, checkpoint.step])
-        self._marker_dot.set_data([checkpoint.step], [checkpoint.loss])
-        self.weights, self._shown_sentence = weights, self.sentence.value
-        self.image.value = figure_png(self._figure)
-        self.status.value = self._status()
+    # -- words: the status line and the alt text --------------------------------------
 
-    def _status(self) -> str:
-        c, e = self.run.checkpoints[self.checkpoint.value], self.example
-        apple_row = self.weights[e.target]
+    def status(self) -> str:
+        """What the widget says under the heatmap (plain text, as the front end writes it)."""
+        c, e = self.run.checkpoints[self.checkpoint], self.example
+        row = self.weights[e.target]
         return (
             f"Step {c.step} of {self.run.checkpoints[-1].step}: training loss {c.loss:.3f}, "
             f"held-out accuracy {c.heldout.accuracy:.1%}, held-out mean weight from "
-            f"<i>{AMBIGUOUS}</i> to its context word {c.heldout.context_attention:.2f} "
+            f"{AMBIGUOUS} to its context word {c.heldout.context_attention:.2f} "
             f"(an even split would give {c.heldout.uniform:.2f}). In this sentence "
-            f"(<i>{LABELS[e.label]}</i>), <i>{AMBIGUOUS}</i> gives "
-            f"<i>{html.escape(e.context_word)}</i> {apple_row[e.context]:.2f} and itself "
-            f"{apple_row[e.target]:.2f}."
+            f"({LABELS[e.label]}), {AMBIGUOUS} gives {e.context_word} "
+            f"{row[e.context]:.2f} and itself {row[e.target]:.2f}."
+        )
+
+    def curve_description(self) -> str:
+        """The loss curve in words (the live view's SVG says the same)."""
+        first, last = self.run.checkpoints[0], self.run.checkpoints[-1]
+        c = self.run.checkpoints[self.checkpoint]
+        return (
+            f"The training loss falls from {first.loss:.2f} to {last.loss:.3f} while the "
+            f"held-out mean weight from {AMBIGUOUS} to its context word (dashed) rises from "
+            f"{first.heldout.context_attention:.2f} to {last.heldout.context_attention:.2f}; "
+            f"a marker shows step {c.step}, where the loss is {c.loss:.3f}."
         )
 
     def describe(self) -> str:
         """A sentence describing the current figure, used as its alt text."""
-        c, e = self.run.checkpoints[self.checkpoint.value], self.example
-        apple_row = self.weights[e.target]
+        c, e = self.run.checkpoints[self.checkpoint], self.example
+        row = self.weights[e.target]
         return (
-            f"Left: heatmap of the attention weights for the sentence '{e.text}' at training step "
-            f"{c.step}; the {AMBIGUOUS} row gives {e.context_word} {apple_row[e.context]:.2f} and "
-            f"{AMBIGUOUS} itself {apple_row[e.target]:.2f}. Right: the training loss falls from "
-            f"{self.run.checkpoints[0].loss:.2f} to {self.run.checkpoints[-1].loss:.3f} while the "
-            f"held-out mean weight from {AMBIGUOUS} to its context word (dashed) rises from "
-            f"{self.run.checkpoints[0].heldout.context_attention:.2f} to "
-            f"{self.run.checkpoints[-1].heldout.context_attention:.2f}; a marker shows step {c.step}, "
-            f"where the loss is {c.loss:.3f}."
+            f"Top: heatmap of the attention weights for the sentence '{e.text}' at training "
+            f"step {c.step}; the {AMBIGUOUS} row gives {e.context_word} {row[e.context]:.2f} "
+            f"and {AMBIGUOUS} itself {row[e.target]:.2f}. Bottom: {self.curve_description()}"
         )
+
+    # -- the static snapshot ----------------------------------------------------
+
+    def _draw_figure(self):
+        """The snapshot's figure, laid out for the page's 688 px column at its own size.
+
+        The heatmap sits above the loss curve (not beside it), so the figure is 680 px
+        wide and is never scaled down: every text in it stays at least 10 px tall.
+        """
+        run, c, e = self.run, self.run.checkpoints[self.checkpoint], self.example
+        fig = new_figure(*_SNAPSHOT_SIZE)
+        ax_heat = fig.add_axes([0.2, 0.56, 0.62, 0.38])
+        ax_loss = fig.add_axes([0.12, 0.16, 0.74, 0.27])
+        tokens = list(e.tokens)
+        drawn = heatmap(ax_heat, self.weights, tokens, tokens)
+        for text in drawn.texts.flat:
+            text.set_fontsize(_FONT)
+        ax_heat.tick_params(axis="x", labelrotation=45)
+        for label in ax_heat.get_xticklabels():
+            label.set_horizontalalignment("right")
+        ax_heat.set_title(f"attention at step {c.step}", fontsize=10)
+
+        steps = np.arange(len(run.losses))
+        ax_loss.plot(steps, run.losses, "-", color="0.6", linewidth=1.0,
+                     label="loss of each batch")
+        ax_loss.plot(run.steps, [k.loss for k in run.checkpoints], "-", color="black",
+                     linewidth=1.8, label="training-set loss")
+        ax_loss.set_xlabel("training step")
+        ax_loss.set_ylabel("cross-entropy loss")
+        ax_loss.set_ylim(bottom=0)
+        right = ax_loss.twinx()
+        right.plot(run.steps, [k.heldout.context_attention for k in run.checkpoints], "--",
+                   color=matplotlib.colormaps[CMAP](0.35), linewidth=2.0,
+                   label=f"{AMBIGUOUS} → context (held-out)")
+        right.set_ylim(0, 1.02)
+        right.set_ylabel("attention weight")
+        ax_loss.axvline(c.step, color="crimson", linestyle=":", linewidth=1.6)
+        ax_loss.plot([c.step], [c.loss], "o", color="crimson", markersize=7,
+                     label=f"this checkpoint (step {c.step})")
+        handles = ax_loss.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+        ax_loss.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3),
+                       ncol=2, frameon=False, fontsize=_FONT)
+        ax_loss.set_title("Loss falls as attention finds the context word", fontsize=10)
+        for ax in (ax_heat, ax_loss, right, *fig.axes):
+            ax.tick_params(labelsize=_FONT)
+            ax.xaxis.label.set_fontsize(_FONT + 0.5)
+            ax.yaxis.label.set_fontsize(_FONT + 0.5)
+        return fig
+
+    def figure_png(self) -> bytes:
+        """The snapshot's figure for the current state, as PNG bytes."""
+        self._figure = self._draw_figure()
+        return figure_png(self._figure)
 
     def snapshot(self) -> str:
         return snapshot_html(
-            figure_png(self._figure), self.describe(), "Training explorer",
-            f"<p>{self.status.value}</p>",
+            self.figure_png(), self.describe(), "Training explorer",
+            f"<p>{html.escape(self.status())}</p>",
         )
+
