@@ -185,12 +185,17 @@ function injectMaskStyle(doc) {
 
 function choiceRow(label, options, onPick) {
   const id = uid("sa-mask-label");
-  const row = h("div", { class: "sa-mask-row", role: "radiogroup", "aria-labelledby": id },
+  const row = h("div", { class: "sa-mask-row", role: "radiogroup", "aria-labelledby": id, "data-group": label },
                 [h("span", { class: "sa-mask-label", id }, label)]);
   const buttons = options.map((option) => {
     const button = h("button", { type: "button", role: "radio", class: "sa-choice",
                                  "aria-checked": "false", "data-value": String(option) }, String(option));
-    button.addEventListener("click", () => onPick(option));
+    button.addEventListener("click", (event) => {
+      // The page's own click handlers (the theme's Bootstrap searches the whole document on
+      // every click) would take most of the frame; the widget's buttons need none of them.
+      event.stopPropagation();
+      onPick(option);
+    });
     row.append(button);
     return button;
   });
@@ -198,6 +203,32 @@ function choiceRow(label, options, onPick) {
     button.setAttribute("aria-checked", String(options[k] === value));
   });
   return { row, buttons, show };
+}
+
+// A redraw of tables of the same shape (same tokens, same heads) copies the new cells'
+// text and colours into the tables on screen instead of replacing them: far less style
+// and layout work for the browser, so the change reaches the screen within a frame.
+function sameShape(table, old) {
+  if (old.tagName !== "TABLE") return false;
+  const a = table.querySelectorAll("th, td"), b = old.querySelectorAll("th, td");
+  return a.length === b.length && [...a].every((cell, k) => cell.tagName === b[k].tagName &&
+    (cell.tagName === "TD" || cell.textContent === b[k].textContent));
+}
+
+function patch(old, table) {
+  old.caption.textContent = table.caption.textContent;
+  const fresh = table.querySelectorAll("td"), shown = old.querySelectorAll("td");
+  fresh.forEach((cell, k) => {
+    const target = shown[k];
+    if (target.textContent !== cell.textContent) target.textContent = cell.textContent;
+    for (const name of ["class", "style"]) {
+      const value = cell.getAttribute(name);
+      if (target.getAttribute(name) !== value) {
+        if (value === null) target.removeAttribute(name);
+        else target.setAttribute(name, value);
+      }
+    }
+  });
 }
 
 function render({ model, el }) {
@@ -221,7 +252,7 @@ function render({ model, el }) {
     if (!chooseSentence(box.value, box)) box.setAttribute("aria-invalid", "true");
   };
   box.addEventListener("keydown", (event) => { if (event.key === "Enter") applyBox(); });
-  showButton.addEventListener("click", applyBox);
+  showButton.addEventListener("click", (event) => { event.stopPropagation(); applyBox(); });
   const maskRow = choiceRow("mask", masks, (kind) => binding.apply({ mask: kind }, null));
   const headRow = choiceRow("heads", heads, (n) => binding.apply({ n_heads: n }, null));
   const padControl = numberControl({
@@ -261,11 +292,15 @@ function render({ model, el }) {
 
   const draw = (state) => {
     const view = computeView(state, fixed); // throws before anything is drawn
-    heatmaps.replaceChildren(...view.weights.map((matrix, head) => heatmapTable({
+    const tables = view.weights.map((matrix, head) => heatmapTable({
       matrix, rows: view.tokens, cols: view.tokens, vmin: 0, vmax: 1,
       caption: `Head ${head + 1} of ${view.nHeads}: attention weights (rows: queries, columns: keys).`,
       masked: (i, j) => !view.allowed[i][j],
-    })));
+    }));
+    const same = tables.length === heatmaps.children.length &&
+      tables.every((table, k) => sameShape(table, heatmaps.children[k]));
+    if (same) tables.forEach((table, k) => patch(heatmaps.children[k], table));
+    else heatmaps.replaceChildren(...tables);
     heatmaps.setAttribute("aria-label", describe(view));
     note.textContent = summary(view);
     return view;
