@@ -46,12 +46,16 @@ def test_the_mask_explorer_works_live_with_the_kernel(lab_server, browser):
         REPORT,
     ])
     page, errors = open_in_lab(browser, url)
-    page.keyboard.press("Shift+Enter")
-    try:
-        page.wait_for_selector(".sa-live table.sa-heatmap", timeout=90_000)
-    except Exception:
-        page.screenshot(path=str(ROOT / "_build" / "lab-mask-failure.png"))
-        raise
+    for attempt in range(3):  # on a loaded machine a first run can be lost to a busy kernel
+        page.locator(".jp-Cell").first.click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_selector(".sa-live table.sa-heatmap", timeout=60_000)
+            break
+        except Exception:
+            page.screenshot(path=str(ROOT / "_build" / "lab-mask-failure.png"))
+            if attempt == 2:
+                raise
     assert page.locator(".sa-live table.sa-heatmap").count() == 2
     assert page.locator(".sa-live td.sa-masked").count() == 2 * 6
 

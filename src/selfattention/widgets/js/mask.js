@@ -173,6 +173,7 @@ const CSS = `
   padding: 0.1rem 0.25rem; }
 .sa-live .sa-mask-heads table.sa-heatmap td { min-width: 3.2em; }
 .sa-live .sa-mask-heads table.sa-heatmap caption { font-size: 14px; max-width: 36em; }
+.sa-live p.sa-mask-summary { margin: 0.6rem 0 0; }
 `;
 
 function injectMaskStyle(doc) {
