@@ -1,4 +1,8 @@
-"""The mask explorer, driven headless: setting a control's value runs its observers."""
+"""The mask explorer's Python side: its traits, their checks, the reference weights.
+
+The front end (``js/mask.js``, tested in ``test_js_mask.py``) draws the heatmaps; here
+the package checks each state and computes the weights with ``multi_head_attention``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,18 @@ import numpy as np
 import pytest
 
 import selfattention as sa
-from selfattention.embeddings import SENTENCES
-from selfattention.widgets.mask_explorer import MAX_TOKENS, MaskExplorer
+from selfattention.embeddings import SENTENCES, embed_sentence
+from selfattention.multihead import multi_head_attention
+from selfattention.widgets.mask_explorer import MAX_TOKENS, PAD_LABEL, MaskExplorer
 
 CAT = SENTENCES["cat"]
+
+
+def count_changes(explorer) -> list[tuple[str, object]]:
+    changes = []
+    explorer.observe(lambda change: changes.append((change["name"], change["new"])),
+                     names=["sentence", "mask", "n_heads", "pad", "error"])
+    return changes
 
 
 def test_opens_on_apple_phones_with_a_causal_mask_and_two_heads():
@@ -19,13 +31,29 @@ def test_opens_on_apple_phones_with_a_causal_mask_and_two_heads():
     np.testing.assert_array_equal(explorer.allowed, sa.causal_mask(4))
     assert np.all(explorer.weights[:, ~sa.causal_mask(4)] == 0)
     np.testing.assert_allclose(explorer.weights.sum(axis=-1), 1.0)
-    assert bytes(explorer.image.value[:4]) == b"\x89PNG"
-    assert explorer.message.value == ""
+    assert explorer.error == ""
+    assert MaskExplorer._esm.count("export default { render }") == 1
+
+
+def test_the_page_state_ships_what_the_front_end_needs():
+    explorer = MaskExplorer(seed=5)
+    state = explorer.page_state()
+    assert state["sentence"] == "I love Apple phones" and state["mask"] == "causal"
+    assert state["n_heads"] == 2 and state["pad"] == 1
+    assert state["presets"] == list(dict.fromkeys(SENTENCES.values()))
+    assert state["vocabulary"]["apple"] == [2.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    rng = np.random.default_rng(5)
+    for name in ("w_q", "w_k", "w_v"):  # drawn in this order from the seed
+        np.testing.assert_array_equal(state["projections"][name],
+                                      rng.normal(scale=0.45, size=(8, 8)))
+    assert state["projections"]["w_o"] == np.eye(8).tolist()
+    assert state["choices"] == {"masks": ["none", "causal", "padding"], "heads": [1, 2, 4],
+                                "max_tokens": MAX_TOKENS, "pad_label": PAD_LABEL}
 
 
 def test_no_mask_lets_every_token_attend_everywhere():
     explorer = MaskExplorer()
-    explorer.mask_kind.value = "none"
+    explorer.mask = "none"
     assert explorer.allowed.all()
     assert np.all(explorer.weights > 0)
 
@@ -35,100 +63,127 @@ def test_padding_zeroes_the_last_k_keys_for_every_query():
     assert len(explorer.tokens) == 10
     assert np.all(explorer.weights[..., 7:] == 0)
     assert np.all(explorer.weights[..., :7] > 0)
-    explorer.pad.value = 5
+    explorer.pad = 5
     assert np.all(explorer.weights[..., 5:] == 0)
-    assert "50 of 100 query-key pairs masked" in explorer.legend.value
+    assert "50 of 100 query-key pairs masked" in explorer.summary()
 
 
-def test_heads_change_the_number_of_heatmaps_and_the_figure():
+def test_heads_change_the_number_of_heatmaps():
     explorer = MaskExplorer(n_heads=1)
-    before = explorer.image.value
-    explorer.heads.value = 4
+    explorer.n_heads = 4
     assert explorer.weights.shape == (4, 4, 4)
-    assert len(explorer._figure.axes) == 4
-    assert explorer.image.value != before
-    assert "4 head(s) of 2 numbers each" in explorer.legend.value
+    assert "4 head(s) of 2 numbers each" in explorer.summary()
 
 
-def test_heads_match_the_package_multi_head_attention():
-    from selfattention.embeddings import embed_sentence
-    from selfattention.multihead import multi_head_attention
+@pytest.mark.parametrize("kind", ["none", "causal", "padding"])
+@pytest.mark.parametrize("n_heads", [1, 2, 4])
+def test_weights_are_the_package_multi_head_attention(kind, n_heads):
+    explorer = MaskExplorer(sentence=SENTENCES["bank"], mask=kind, n_heads=n_heads, pad=2)
+    _, x = embed_sentence(SENTENCES["bank"])
+    mask = {"none": np.ones((7, 7), dtype=bool), "causal": sa.causal_mask(7),
+            "padding": np.broadcast_to(sa.padding_mask([5], 7)[0], (7, 7))}[kind]
+    _, weights = multi_head_attention(x, explorer._w_q, explorer._w_k, explorer._w_v,
+                                      np.eye(8), n_heads, mask=mask)
+    np.testing.assert_allclose(explorer.weights, weights, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(explorer.allowed, mask)
 
-    explorer = MaskExplorer(mask="none", n_heads=4)
-    _, x = embed_sentence(SENTENCES["apple phones"])
-    _, weights = multi_head_attention(x, explorer._w_q, explorer._w_k, explorer._w_v, explorer._w_o, 4)
-    np.testing.assert_allclose(explorer.weights, weights)
 
-
-def test_picking_a_sentence_from_the_list():
+def test_a_typed_sentence_of_known_words():
     explorer = MaskExplorer()
-    explorer.sentence.value = SENTENCES["bank"]
-    assert explorer.tokens == ["I", "saw", "the", "bank", "near", "the", "river"]
-    assert explorer.weights.shape == (2, 7, 7)
+    explorer.sentence = "the CAT saw a river"
+    assert explorer.tokens == ["the", "CAT", "saw", "a", "river"]
+    assert explorer.weights.shape == (2, 5, 5)
 
 
-def test_typed_sentence_with_unknown_words_is_labelled():
+@pytest.mark.parametrize(
+    "state, words",
+    [
+        ({"sentence": "my zebra likes apple juice"}, "'my' is not in the toy vocabulary"),
+        ({"sentence": "!!! ???"}, "has no words"),
+        ({"sentence": ""}, "has no words"),
+        ({"sentence": " ".join(["cat"] * (MAX_TOKENS + 1))}, f"at most {MAX_TOKENS}"),
+        ({"mask": "banded"}, "mask must be one of"),
+        ({"n_heads": 3}, "n_heads must be one of"),
+        ({"n_heads": "2"}, "n_heads must be an int"),
+        ({"pad": 0}, "pad must be an int from 1"),
+        ({"pad": 2.0}, "pad must be an int"),
+        ({"mask": "padding", "pad": 4}, "leaves no real token"),
+        ({"mask": "padding", "pad": 2, "sentence": "I love"}, "leaves no real token"),
+    ],
+)
+def test_a_bad_state_from_the_front_end_is_refused_whole(state, words):
+    explorer = MaskExplorer(mask="none")
+    before = explorer.weights.copy()
+    explorer.set_state({"n_heads": 4, **state})  # n_heads is fine: rolled back too
+    assert words in explorer.error
+    assert explorer.n_heads == 2 and explorer.mask == "none"
+    assert explorer.sentence == "I love Apple phones"
+    np.testing.assert_array_equal(explorer.weights, before)
+    # the next good state clears the message: it never goes stale
+    explorer.set_state({"mask": "causal"})
+    assert explorer.error == ""
+    np.testing.assert_array_equal(explorer.allowed, sa.causal_mask(4))
+
+
+def test_a_message_clears_even_when_the_good_state_is_the_one_already_held():
     explorer = MaskExplorer()
-    explorer.custom.value = "my zebra likes apple juice"
-    assert explorer.tokens == ["my", "zebra", "likes", "apple", "juice"]
-    assert explorer.known == [False, False, False, True, True]
-    assert "fallback vector" in explorer.legend.value and "zebra" in explorer.legend.value
-    # picking from the list again clears the typed sentence
-    explorer.sentence.value = CAT
-    assert explorer.custom.value == "" and len(explorer.tokens) == 10
+    explorer.set_state({"pad": 40})
+    assert "pad must be an int from 1" in explorer.error
+    explorer.set_state({"pad": 1})  # what the kernel already holds: no trait changes
+    # (the front end redraws its own state; the kernel's old message must not stay up)
+    assert explorer.error == ""
 
 
-def test_too_long_a_sentence_shows_a_message_and_keeps_the_state():
+def test_a_state_from_the_front_end_causes_no_further_change():
     explorer = MaskExplorer()
-    before_tokens, before_png = list(explorer.tokens), explorer.image.value
-    explorer.custom.value = " ".join(["word"] * (MAX_TOKENS + 1))
-    assert f"at most {MAX_TOKENS}" in explorer.message.value
-    assert explorer.tokens == before_tokens and explorer.image.value == before_png
-    explorer.custom.value = "love apple juice"
-    assert explorer.message.value == "" and explorer.tokens == ["love", "apple", "juice"]
+    changes = count_changes(explorer)
+    explorer.set_state({"sentence": CAT, "mask": "padding", "pad": 3, "n_heads": 4})
+    assert sorted(name for name, _ in changes) == ["mask", "n_heads", "pad", "sentence"]
+    assert explorer.weights.shape == (4, 10, 10) and explorer.error == ""
 
 
-def test_a_sentence_without_words_shows_a_message():
-    explorer = MaskExplorer()
-    explorer.custom.value = "!!! ???"
-    assert "no words" in explorer.message.value
-    assert explorer.tokens == ["I", "love", "Apple", "phones"]
-
-
-def test_padding_everything_is_refused_with_a_message():
+def test_a_cell_setting_a_bad_value_raises_and_changes_nothing():
     explorer = MaskExplorer(mask="padding", pad=1)
     before = explorer.weights.copy()
-    explorer.pad.value = 4  # the sentence has 4 tokens
-    assert "leaves no real token" in explorer.message.value
+    with pytest.raises(ValueError, match="leaves no real token"):
+        explorer.pad = 4  # the sentence has 4 tokens
+    with pytest.raises(ValueError, match="'zebra' is not in the toy vocabulary"):
+        explorer.sentence = "zebra"
+    with pytest.raises(TypeError, match="sentence"):
+        explorer.sentence = 4
+    assert explorer.pad == 1 and explorer.sentence == "I love Apple phones"
     np.testing.assert_array_equal(explorer.weights, before)
 
 
-def test_a_failing_update_shows_a_message_and_keeps_the_widget(monkeypatch):
+def test_a_change_computes_the_reference_without_drawing(monkeypatch):
+    """Issue 12: each change took ~0.4 s, redrawing a matplotlib PNG. Now it only computes."""
     explorer = MaskExplorer()
-    before = explorer.weights.copy()
-
-    def broken(*args, **kwargs):
-        raise ValueError("the projections are broken")
-
-    monkeypatch.setattr("selfattention.widgets.mask_explorer.multi_head_attention", broken)
-    explorer.mask_kind.value = "none"
-    assert "the projections are broken" in explorer.message.value
-    np.testing.assert_array_equal(explorer.weights, before)
-    monkeypatch.undo()
-    explorer.mask_kind.value = "causal"
-    assert explorer.message.value == ""
+    drawn = []
+    monkeypatch.setattr(MaskExplorer, "figure_png", lambda self: drawn.append(1) or b"")
+    for kind in ("none", "padding", "causal"):
+        explorer.mask = kind
+    explorer.n_heads = 4
+    explorer.sentence = CAT
+    assert drawn == []
+    assert explorer.weights.shape == (4, 10, 10)
 
 
-def test_snapshot_names_the_sentence_and_the_widget():
-    snapshot = MaskExplorer().snapshot()
-    assert "heatmap(s) of attention weights for the sentence &#x27;I love Apple phones&#x27;" in snapshot
+def test_snapshot_keeps_the_figure_and_its_alt_text():
+    explorer = MaskExplorer()
+    snapshot = explorer.snapshot()
+    assert "data:image/png;base64," in snapshot
+    assert ("heatmap(s) of attention weights for the sentence &#x27;I love Apple "
+            "phones&#x27;") in snapshot
     assert "Mask explorer" in snapshot
+    assert "6 of 16 query-key pairs masked." in snapshot
+    page = explorer.page_html()
+    assert 'data-sa-widget="mask"' in page and "sa-widget-state" in page
 
 
 def test_describe_follows_the_state():
     explorer = MaskExplorer(mask="none", n_heads=1)
     assert "with mask 'none'" in explorer.describe() and "0 masked cells" in explorer.describe()
-    explorer.mask_kind.value = "causal"
+    explorer.mask = "causal"
     assert "6 masked cells" in explorer.describe()
 
 
@@ -138,6 +193,8 @@ def test_describe_follows_the_state():
         ({"mask": "banded"}, "mask must be one of"),
         ({"n_heads": 3}, "n_heads must be one of"),
         ({"pad": 0}, "pad must be an int from 1"),
+        ({"sentence": "I love zebra"}, "not in the toy vocabulary"),
+        ({"sentence": "I love", "mask": "padding", "pad": 2}, "leaves no real token"),
     ],
 )
 def test_refuses_bad_settings(kwargs, words):
@@ -154,4 +211,5 @@ def test_settings_that_are_not_ints_are_type_errors(name, value):
 
 def test_numpy_integers_are_accepted():
     explorer = MaskExplorer(n_heads=np.int64(4), pad=np.int64(2), seed=np.int64(11))
-    assert explorer.weights.shape[0] == 4 and explorer.pad.value == 2
+    assert explorer.weights.shape[0] == 4 and explorer.pad == 2
+    assert type(explorer.page_state()["pad"]) is int

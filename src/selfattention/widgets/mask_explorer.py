@@ -1,27 +1,35 @@
 """The mask explorer: pick a sentence, a mask and a number of heads; see the weights.
 
-Every token attends to every other one unless a mask forbids it. The
-explorer draws one heatmap of attention weights per head, over the toy
-embedding space of :mod:`selfattention.embeddings`, with the queries and
-keys made by a seeded random projection. Masked cells are marked with a
-cross: their weight is exactly 0.
+Every token attends to every other one unless a mask forbids it. The explorer shows
+one heatmap of attention weights per head, over the toy embedding space of
+:mod:`selfattention.embeddings`, with the queries, keys and values made by seeded
+random projections. Masked cells read "masked": their weight is exactly 0.
+
+Its front end (``js/mask.js``) computes the same weights in the browser from what this
+class ships in the page state: the toy vocabulary (so a typed sentence is tokenized and
+embedded by the package's rule), and the projections ``W_Q``, ``W_K``, ``W_V``, ``W_O``
+drawn here from the seed. The package's :func:`~selfattention.multihead.multi_head_attention`
+stays the reference (:attr:`MaskExplorer.weights`). A change only recomputes that
+reference; the static picture is drawn when the widget is displayed, never per change.
 """
 
 from __future__ import annotations
 
 import html
+from typing import Any
 
-import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from .._arrays import check_int
 from ..attention import causal_mask
-from ..embeddings import FEATURES, SENTENCES, embed_sentence
+from ..embeddings import FEATURES, SENTENCES, VOCABULARY, embed_sentence
 from ..multihead import multi_head_attention, padding_mask
 from ..plotting import figure_png, heatmap, new_figure
-from ._live import SnapshotMixin, alert_html, snapshot_html
+from ._base import InvalidState, InvalidType, LiveWidget
+from ._live import snapshot_html
 
-__all__ = ["MaskExplorer", "MASK_KINDS", "HEAD_CHOICES", "MAX_TOKENS"]
+__all__ = ["MaskExplorer", "MASK_KINDS", "HEAD_CHOICES", "MAX_TOKENS", "PAD_LABEL"]
 
 MASK_KINDS = ("none", "causal", "padding")
 """The masks the explorer offers."""
@@ -32,11 +40,12 @@ HEAD_CHOICES = (1, 2, 4)
 MAX_TOKENS = 12
 """Longest sentence the heatmaps stay readable for."""
 
-_LABEL_STYLE = {"description_width": "11em"}
-_WIDE = widgets.Layout(width="40em")
+PAD_LABEL = "padding: last k tokens"
+"""The label of the padding control, shown in full (issue 12: it was cut off)."""
+
 _SIZES = {1: (5.6, 4.6), 2: (10.0, 4.6), 4: (10.0, 8.6)}
 _GRID = {1: (1, 1), 2: (1, 2), 4: (2, 2)}
-# Fixed margins (fractions of the figure): faster than tight_layout, which draws the figure twice.
+# Fixed margins (fractions of the figure): faster than tight_layout, which draws twice.
 _MARGINS = {
     1: dict(left=0.2, right=0.97, bottom=0.2, top=0.84),
     2: dict(left=0.1, right=0.98, bottom=0.2, top=0.84, wspace=0.35),
@@ -44,33 +53,122 @@ _MARGINS = {
 }
 
 
-class MaskExplorer(SnapshotMixin, widgets.VBox):
+def _known_words() -> str:
+    return ", ".join(sorted(VOCABULARY))
+
+
+def embed_known(sentence: Any):
+    """Tokenize and embed ``sentence`` with the toy vocabulary only, as the front end does.
+
+    Returns ``(tokens, x)``: the words and their vectors, shape (T, d_model).
+
+    Raises
+    ------
+    InvalidType
+        If ``sentence`` is not a string.
+    InvalidState
+        For a sentence without words, with more than :data:`MAX_TOKENS` tokens, or with
+        a word outside the toy vocabulary (the message names the known words).
+    """
+    if not isinstance(sentence, str):
+        raise InvalidType(
+            f"sentence must be a str, got {type(sentence).__name__} {sentence!r}"
+        )
+    try:
+        embeddings, x = embed_sentence(sentence)
+    except ValueError:
+        raise InvalidState(
+            f"the sentence has no words: type words such as {SENTENCES['apple phones']!r}"
+        ) from None
+    unknown = [e.word for e in embeddings if not e.known]
+    if unknown:
+        raise InvalidState(
+            f"'{unknown[0]}' is not in the toy vocabulary; use the words it knows: "
+            f"{_known_words()}"
+        )
+    if len(embeddings) > MAX_TOKENS:
+        raise InvalidState(
+            f"the sentence has {len(embeddings)} tokens; the explorer shows at most "
+            f"{MAX_TOKENS}"
+        )
+    return [e.word for e in embeddings], np.asarray(x, dtype=float)
+
+
+def allowed_pairs(kind: str, n_tokens: int, pad: int) -> np.ndarray:
+    """The (T, T) boolean mask of the explorer: ``True`` where query i may attend to key j.
+
+    "none" allows every pair, "causal" is :func:`~selfattention.causal_mask`, and
+    "padding" hides the last ``pad`` keys from every query, by
+    :func:`~selfattention.multihead.padding_mask`.
+    """
+    if kind == "none":
+        return np.ones((n_tokens, n_tokens), dtype=bool)
+    if kind == "causal":
+        return np.asarray(causal_mask(n_tokens))
+    if pad >= n_tokens:
+        raise InvalidState(
+            f"padding the last {pad} of {n_tokens} tokens leaves no real token to attend "
+            f"to; choose k below {n_tokens}"
+        )
+    keep = padding_mask([n_tokens - pad], n_tokens)[0]  # (T,)
+    # the same keys are hidden from every query: (T,) -> (T, T)
+    return np.broadcast_to(keep, (n_tokens, n_tokens)).copy()
+
+
+def _whole(value: Any, name: str, low: int, high: int) -> int:
+    try:
+        return check_int(value, name, minimum=low, maximum=high)
+    except TypeError as exc:
+        raise InvalidType(str(exc)) from None
+    except ValueError as exc:
+        raise InvalidState(str(exc)) from None
+
+
+class MaskExplorer(LiveWidget):
     """Choose a sentence, a mask and the number of heads; watch the weights.
 
     Parameters
     ----------
     sentence : str
-        Starting sentence (at most 12 tokens). One of the book's sentences
-        is picked in the list; any other is put in the text box.
+        Starting sentence: at most 12 words of the toy vocabulary. One of the book's
+        sentences is offered as a choice; any other is shown in the text box.
     mask : {"none", "causal", "padding"}
-        Starting mask. "padding" treats the last ``pad`` tokens as padding:
-        no query may attend to them.
+        Starting mask. "padding" treats the last ``pad`` tokens as padding: no query
+        may attend to them.
     n_heads : {1, 2, 4}
     pad : int
-        How many tokens at the end count as padding (1 to 11).
+        How many tokens at the end count as padding (1 to 11, fewer than the tokens).
     seed : int
         Seeds the random projections ``W_Q``, ``W_K``, ``W_V``.
 
     Attributes
     ----------
-    sentence, custom, mask_kind, pad, heads : ipywidgets controls
+    sentence, mask, n_heads, pad : traits
+        The state (synced with the front end); setting one to an unusable value raises
+        :class:`ValueError` or :class:`TypeError` and changes nothing.
     tokens : list of str
         The tokens shown now.
     weights : numpy.ndarray, shape (H, T, T)
-        The weights shown now, one (T, T) matrix per head.
+        The weights shown now, one (T, T) matrix per head, by ``multi_head_attention``.
     allowed : numpy.ndarray of bool, shape (T, T)
         Where attention is allowed under the current mask.
+    error : str
+        Why the last change from the front end was refused, if it was.
     """
+
+    _module = "mask"
+    _state_traits = ("sentence", "mask", "n_heads", "pad")
+
+    # Any: each is checked by its validator below, whose messages name it
+    sentence = traitlets.Any("").tag(sync=True)
+    mask = traitlets.Any("").tag(sync=True)
+    n_heads = traitlets.Any().tag(sync=True)
+    pad = traitlets.Any().tag(sync=True)
+    presets = traitlets.List(read_only=True).tag(sync=True)
+    vocabulary = traitlets.Dict(read_only=True).tag(sync=True)
+    features = traitlets.List(read_only=True).tag(sync=True)
+    projections = traitlets.Dict(read_only=True).tag(sync=True)
+    choices = traitlets.Dict(read_only=True).tag(sync=True)
 
     def __init__(
         self,
@@ -86,153 +184,105 @@ class MaskExplorer(SnapshotMixin, widgets.VBox):
         if n_heads not in HEAD_CHOICES:
             raise ValueError(f"n_heads must be one of {HEAD_CHOICES}, got {n_heads!r}")
         pad = check_int(pad, "pad", minimum=1, maximum=MAX_TOKENS - 1)
-        seed = check_int(seed, "seed", minimum=0)
+        self.seed = check_int(seed, "seed", minimum=0)
         d_model = len(FEATURES)
-        rng = np.random.default_rng(seed)
-        # Seeded projections, (d_model, d_model) each; the heads take equal slices of their columns.
+        rng = np.random.default_rng(self.seed)
+        # Seeded projections, (d_model, d_model) each; heads take equal slices of columns.
         self._w_q, self._w_k, self._w_v = (
             rng.normal(scale=0.45, size=(d_model, d_model)) for _ in range(3)
         )
         self._w_o = np.eye(d_model)
+        self.set_trait("presets", list(dict.fromkeys(SENTENCES.values())))
+        self.set_trait("vocabulary", {w: v.tolist() for w, v in VOCABULARY.items()})
+        self.set_trait("features", list(FEATURES))
+        self.set_trait("projections", {
+            "w_q": self._w_q.tolist(), "w_k": self._w_k.tolist(),
+            "w_v": self._w_v.tolist(), "w_o": self._w_o.tolist(),
+        })
+        self.set_trait("choices", {
+            "masks": list(MASK_KINDS), "heads": list(HEAD_CHOICES),
+            "max_tokens": MAX_TOKENS, "pad_label": PAD_LABEL,
+        })
+        self._figure = None
+        super().__init__(title="Mask explorer", sentence=sentence, mask=mask,
+                         n_heads=n_heads, pad=pad)
 
-        listed = list(dict.fromkeys([*SENTENCES.values()]))
-        self.sentence = widgets.Dropdown(
-            options=listed, value=sentence if sentence in listed else listed[0],
-            description="sentence", style=_LABEL_STYLE, layout=_WIDE,
-        )
-        self.custom = widgets.Text(
-            value="" if sentence in listed else sentence,
-            placeholder=f"or type your own (up to {MAX_TOKENS} words), then press Enter",
-            description="your sentence", continuous_update=False, style=_LABEL_STYLE, layout=_WIDE,
-        )
-        self.mask_kind = widgets.ToggleButtons(
-            options=list(MASK_KINDS), value=mask, description="mask", style=_LABEL_STYLE,
-        )
-        self.pad = widgets.IntSlider(
-            value=pad, min=1, max=MAX_TOKENS - 1, description="padding: last k tokens",
-            style=_LABEL_STYLE, layout=_WIDE,
-        )
-        self.heads = widgets.ToggleButtons(
-            options=list(HEAD_CHOICES), value=n_heads, description="heads", style=_LABEL_STYLE,
-        )
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="760px"))
-        self.legend = widgets.HTML()
-        self.message = widgets.HTML()
-        self._figure = new_figure(*_SIZES[n_heads])
-        self._quiet = False
+    # -- checks on every change, from a cell or from the front end ------------------
+    # Under hold_trait_notifications (a state from the front end) every trait of the
+    # update is in place before these run, so each sees the others' new values.
 
-        self.sentence.observe(self._on_pick, names="value")
-        for control in (self.custom, self.mask_kind, self.pad, self.heads):
-            control.observe(self._on_change, names="value")
-        super().__init__([
-            widgets.HTML("<b>Mask explorer</b>"), self.sentence, self.custom, self.mask_kind,
-            self.pad, self.heads, self.image, self.legend, self.message,
-        ])
-        self.tokens: list[str] = []
-        self.known: list[bool] = []
-        self.weights = np.zeros((0, 0, 0))
-        self.allowed = np.zeros((0, 0), dtype=bool)
-        self._redraw()
+    def _check_padding(self, sentence: str, mask: str, pad: Any) -> None:
+        if mask == "padding" and isinstance(pad, int) and sentence:
+            allowed_pairs(mask, len(embed_known(sentence)[0]), pad)
 
-    # --- events ---------------------------------------------------------------------------
+    @traitlets.validate("sentence")
+    def _valid_sentence(self, proposal):
+        text = proposal["value"]
+        embed_known(text)
+        self._check_padding(text, self.mask, self.pad)
+        return text
 
-    def _on_pick(self, change) -> None:
-        if self.custom.value:
-            self._quiet = True  # picking from the list replaces a typed sentence
-            self.custom.value = ""
-            self._quiet = False
-        self._on_change(change)
+    @traitlets.validate("mask")
+    def _valid_mask(self, proposal):
+        kind = proposal["value"]
+        if not isinstance(kind, str) or kind not in MASK_KINDS:
+            raise InvalidState(f"mask must be one of {MASK_KINDS}, got {kind!r}")
+        self._check_padding(self.sentence, kind, self.pad)
+        return kind
 
-    def _on_change(self, change) -> None:
-        if self._quiet:
-            return
-        try:
-            self._redraw()
-            self.message.value = ""
-        except Exception as exc:  # keep the last good picture and say what went wrong
-            self.message.value = alert_html(exc)
+    @traitlets.validate("n_heads")
+    def _valid_heads(self, proposal):
+        n_heads = _whole(proposal["value"], "n_heads", 1, max(HEAD_CHOICES))
+        if n_heads not in HEAD_CHOICES:
+            raise InvalidState(f"n_heads must be one of {HEAD_CHOICES}, got {n_heads!r}")
+        return n_heads
 
-    # --- computation ----------------------------------------------------------------------
+    @traitlets.validate("pad")
+    def _valid_pad(self, proposal):
+        pad = _whole(proposal["value"], "pad", 1, MAX_TOKENS - 1)
+        self._check_padding(self.sentence, self.mask, pad)
+        return pad
+
+    def set_state(self, sync_data):
+        """Apply a state from the front end; a good one clears the message, even unchanged.
+
+        (A good state that changes no trait, say the one the kernel kept after refusing
+        another, would otherwise leave the old message up: issue 12's stale messages.)
+        """
+        if not any(key in self._state_traits for key in sync_data):
+            return super().set_state(sync_data)
+        with self.hold_sync():
+            self.error = ""
+            super().set_state(sync_data)
+
+    def _fixed_traits(self) -> tuple[str, ...]:
+        return ("presets", "vocabulary", "features", "projections", "choices")
+
+    # -- the reference computation ------------------------------------------------
 
     @property
     def current_sentence(self) -> str:
-        """The typed sentence if there is one, else the one picked in the list."""
-        return self.custom.value.strip() or self.sentence.value
+        """The sentence shown now."""
+        return self.sentence
 
-    def _compute(self):
-        embeddings, x = embed_sentence(self.current_sentence)  # x: (T, d_model)
-        n_tokens = len(embeddings)
-        if n_tokens > MAX_TOKENS:
-            raise ValueError(
-                f"the sentence has {n_tokens} tokens; the explorer shows at most {MAX_TOKENS}"
-            )
-        kind, n_heads = self.mask_kind.value, self.heads.value
-        if kind == "none":
-            allowed = np.ones((n_tokens, n_tokens), dtype=bool)
-        elif kind == "causal":
-            allowed = causal_mask(n_tokens)
-        else:
-            k = self.pad.value
-            if k >= n_tokens:
-                raise ValueError(
-                    f"padding the last {k} of {n_tokens} tokens leaves no real token to attend to; "
-                    f"choose k below {n_tokens}"
-                )
-            keep = padding_mask([n_tokens - k], n_tokens)[0]  # (T,)
-            # the same keys are hidden from every query: (T,) -> (T, T)
-            allowed = np.broadcast_to(keep, (n_tokens, n_tokens)).copy()
+    def _refresh(self) -> None:
+        tokens, x = embed_known(self.sentence)  # x: (T, d_model)
+        allowed = allowed_pairs(self.mask, len(tokens), self.pad)  # (T, T)
         _, weights = multi_head_attention(
-            x, self._w_q, self._w_k, self._w_v, self._w_o, n_heads, mask=allowed
+            x, self._w_q, self._w_k, self._w_v, self._w_o, self.n_heads, mask=allowed
         )  # weights: (H, T, T)
-        return embeddings, allowed, weights
+        self.tokens, self.allowed, self.weights = tokens, allowed, np.asarray(weights)
 
-    def _redraw(self) -> None:
-        embeddings, allowed, weights = self._compute()
-        tokens = [e.word for e in embeddings]
-        known = [e.known for e in embeddings]
-        self._draw(tokens, known, allowed, weights)
-        self.tokens, self.known, self.allowed, self.weights = tokens, known, allowed, weights
-        self.image.value = figure_png(self._figure)
-        self.legend.value = self._legend()
+    # -- text alternatives ---------------------------------------------------------
 
-    def _draw(self, tokens, known, allowed, weights) -> None:
-        n_heads, n_tokens = weights.shape[0], len(tokens)
-        names = [t if k else f"{t}*" for t, k in zip(tokens, known)]
-        fig = self._figure
-        fig.clear()
-        fig.set_size_inches(*_SIZES[n_heads])
-        rows, cols = _GRID[n_heads]
-        size = 10 if n_tokens <= 5 else 8 if n_tokens <= 8 else 6
-        for h in range(n_heads):
-            ax = fig.add_subplot(rows, cols, h + 1)
-            handle = heatmap(
-                ax, weights[h], names, names, colorbar=False,
-                title=f"head {h + 1} of {n_heads}" if n_heads > 1 else "one head",
-            )
-            for (i, j), text in np.ndenumerate(handle.texts):
-                text.set_fontsize(size)
-                if not allowed[i, j]:
-                    text.set_text("×")  # masked: the weight is exactly 0
-            ax.tick_params(axis="x", labelrotation=60, labelsize=size + 1)
-            ax.tick_params(axis="y", labelsize=size + 1)
-        fig.suptitle(f"mask: {self.mask_kind.value}   (× = masked, weight exactly 0)", fontsize=11)
-        fig.subplots_adjust(**_MARGINS[n_heads])
-
-    def _legend(self) -> str:
-        unknown = [t for t, k in zip(self.tokens, self.known) if not k]
-        parts = [
-            f"{len(self.tokens)} tokens, {self.weights.shape[0]} head(s) of "
-            f"{len(FEATURES) // self.weights.shape[0]} numbers each; "
-            f"{int((~self.allowed).sum())} of {self.allowed.size} query-key pairs masked."
-        ]
-        if unknown:
-            parts.append(
-                "Words marked * are not in the toy vocabulary and use a fallback vector: "
-                + html.escape(", ".join(unknown)) + "."
-            )
-        return "<p>" + " ".join(parts) + "</p>"
-
-    # --- text alternatives ---------------------------------------------------------------
+    def summary(self) -> str:
+        """One line under the heatmaps: tokens, heads, masked pairs."""
+        n_heads = self.weights.shape[0]
+        return (
+            f"{len(self.tokens)} tokens, {n_heads} head(s) of {len(FEATURES) // n_heads} "
+            f"numbers each; {int((~self.allowed).sum())} of {self.allowed.size} "
+            "query-key pairs masked."
+        )
 
     def describe(self) -> str:
         """A sentence describing the current heatmaps, used as their alt text."""
@@ -246,11 +296,40 @@ class MaskExplorer(SnapshotMixin, widgets.VBox):
         )
         return (
             f"{n_heads} heatmap(s) of attention weights for the sentence "
-            f"'{' '.join(self.tokens)}' with mask '{self.mask_kind.value}'. Rows are queries, "
-            f"columns keys; {masked} masked cells are marked with a cross and have weight 0. "
-            f"{tops}."
+            f"'{' '.join(self.tokens)}' with mask '{self.mask}'. Rows are queries, "
+            f"columns keys; {masked} masked cells have weight exactly 0. {tops}."
         )
 
+    # -- the static snapshot (drawn on display, never per change) -------------------
+
+    def figure_png(self) -> bytes:
+        """The heatmaps of the current state as a PNG (matplotlib)."""
+        n_heads, n_tokens = self.weights.shape[0], len(self.tokens)
+        if self._figure is None:
+            self._figure = new_figure(*_SIZES[n_heads])
+        fig = self._figure
+        fig.clear()
+        fig.set_size_inches(*_SIZES[n_heads])
+        rows, cols = _GRID[n_heads]
+        size = 10 if n_tokens <= 5 else 8 if n_tokens <= 8 else 6
+        for h in range(n_heads):
+            ax = fig.add_subplot(rows, cols, h + 1)
+            handle = heatmap(
+                ax, self.weights[h], self.tokens, self.tokens, colorbar=False,
+                title=f"head {h + 1} of {n_heads}" if n_heads > 1 else "one head",
+            )
+            for (i, j), text in np.ndenumerate(handle.texts):
+                text.set_fontsize(size)
+                if not self.allowed[i, j]:
+                    text.set_text("×")  # masked: the weight is exactly 0
+            ax.tick_params(axis="x", labelrotation=60, labelsize=size + 1)
+            ax.tick_params(axis="y", labelsize=size + 1)
+        fig.suptitle(f"mask: {self.mask}   (× = masked, weight exactly 0)", fontsize=11)
+        fig.subplots_adjust(**_MARGINS[n_heads])
+        return figure_png(fig)
+
     def snapshot(self) -> str:
-        png = figure_png(self._figure)
-        return snapshot_html(png, self.describe(), "Mask explorer", self.legend.value)
+        png = self.figure_png()
+        return snapshot_html(png, self.describe(), "Mask explorer",
+                             f"<p>{html.escape(self.summary())}</p>")
+
