@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 import pytest
 
@@ -128,19 +125,19 @@ def test_a_failing_computation_shows_a_message_and_keeps_the_last_good_state(run
     np.testing.assert_allclose(explorer.weights, sentence_attention(run.model_at(3), explorer.example), rtol=1e-6)
 
 
-def test_a_change_in_the_kernel_draws_no_figure_and_is_quick(run, monkeypatch):
-    """Issue 12: each change used to redraw a matplotlib figure (about 0.24 s)."""
+def test_a_change_in_the_kernel_draws_no_figure(run, monkeypatch):
+    """Issue 12: each change used to redraw a matplotlib figure (about 0.24 s).
+
+    Its time is measured by benchmarks/, not asserted here.
+    """
     explorer = TrainingExplorer(run)
     drawn = []
     monkeypatch.setattr(module, "figure_png", lambda fig: drawn.append(fig) or b"")
-    times = []
     for i in range(30):
-        start = time.perf_counter()
         explorer.checkpoint = i % len(run.checkpoints)
         explorer.sentence = explorer.examples[i % len(explorer.examples)].text
-        times.append(time.perf_counter() - start)
+        assert explorer.error == ""
     assert drawn == []
-    assert statistics.median(times) < 0.05
 
 
 def test_snapshot_is_laid_out_for_the_column_with_text_of_at_least_10_px(run):
