@@ -206,3 +206,31 @@ def open_in_lab(browser, url: str):
     time.sleep(1)
     page.locator(".jp-Cell").first.click()
     return page, errors
+
+
+def show_widget(page, selector: str, name: str, attempts: int = 3) -> None:
+    """Run the notebook's first cell (the widget's) and wait for ``selector`` to appear.
+
+    On a loaded machine a first run can be lost to a kernel still starting, so it is
+    tried ``attempts`` times. A screenshot of the last failure is kept in
+    ``_build/lab-<name>-failure.png``.
+    """
+    for attempt in range(attempts):
+        page.locator(".jp-Cell").first.click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_selector(selector, timeout=60_000)
+            return
+        except Exception:
+            page.screenshot(path=str(ROOT / "_build" / f"lab-{name}-failure.png"))
+            if attempt == attempts - 1:
+                raise
+
+
+def run_report(page, text: str, cell: int = 1) -> None:
+    """Run cell ``cell`` (a print of the kernel's state) and wait until ``text`` is printed."""
+    page.locator(".jp-Cell").nth(cell).click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(
+        "(text) => [...document.querySelectorAll('.jp-OutputArea-output')]"
+        ".some(o => o.textContent.includes(text))", arg=text, timeout=60_000)

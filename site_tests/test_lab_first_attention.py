@@ -8,20 +8,12 @@ kernel keeps its last good state, and the next good change clears the message.
 
 from __future__ import annotations
 
-from conftest import ROOT, open_in_lab
+from conftest import ROOT, open_in_lab, run_report, show_widget
 from selfattention.widgets.first_attention_explorer import FirstAttentionExplorer
 
 NOTEBOOK = "live_first_attention.ipynb"
 REPORT = ("print('state', explorer.sentence, explorer.word, explorer.vectors, "
           "round(float(explorer.result.scores[2, 3]), 6), repr(explorer.error))")
-
-
-def _report(page, text):
-    page.locator(".jp-Cell").nth(1).click()
-    page.keyboard.press("Shift+Enter")
-    page.wait_for_function(
-        "(text) => [...document.querySelectorAll('.jp-OutputArea-output')]"
-        ".some(o => o.textContent.includes(text))", arg=text, timeout=60_000)
 
 
 def test_the_explorer_works_live_with_the_kernel(lab_server, browser):
@@ -31,12 +23,7 @@ def test_the_explorer_works_live_with_the_kernel(lab_server, browser):
         REPORT,
     ])
     page, errors = open_in_lab(browser, url)
-    page.keyboard.press("Shift+Enter")
-    try:
-        page.wait_for_selector(".sa-live table.sa-heatmap", timeout=90_000)
-    except Exception:
-        page.screenshot(path=str(ROOT / "_build" / "lab-first-attention-failure.png"))
-        raise
+    show_widget(page, ".sa-live table.sa-heatmap", "first-attention")
     root = page.locator(".sa-live")
     assert root.locator("table.sa-heatmap").count() == 2
 
@@ -48,7 +35,7 @@ def test_the_explorer_works_live_with_the_kernel(lab_server, browser):
     reference = FirstAttentionExplorer()
     reference.edit("technology", 4.5)
     score = round(float(reference.result.scores[2, 3]), 6)
-    _report(page, f"state apple phones apple {reference.vectors} {score} ''")
+    run_report(page, f"state apple phones apple {reference.vectors} {score} ''")
     assert root.locator("table.sa-heatmap").first.locator("tbody tr").nth(2).locator(
         "td").nth(3).inner_text().strip() == f"{reference.result.scores[2, 3]:.2f}"
 
@@ -57,7 +44,7 @@ def test_the_explorer_works_live_with_the_kernel(lab_server, browser):
     page.wait_for_timeout(1000)
     reference.choose("apple juice")
     score = round(float(reference.result.scores[2, 3]), 6)
-    _report(page, f"state apple juice apple {reference.vectors} {score} ''")
+    run_report(page, f"state apple juice apple {reference.vectors} {score} ''")
 
     # bad input: a message, the kernel keeps the last good state; the next good one clears
     box.fill("12")
@@ -68,7 +55,7 @@ def test_the_explorer_works_live_with_the_kernel(lab_server, browser):
     page.wait_for_timeout(1000)
     reference.reset()
     score = round(float(reference.result.scores[2, 3]), 6)
-    _report(page, f"state apple juice apple {{}} {score} ''")
+    run_report(page, f"state apple juice apple {{}} {score} ''")
     assert errors == []
     (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ROOT / "_build" / "screenshots" / "lab-first-attention.png"))

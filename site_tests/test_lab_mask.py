@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import ROOT, open_in_lab
+from conftest import ROOT, open_in_lab, run_report, show_widget
 from selfattention.embeddings import SENTENCES
 from selfattention.widgets.mask_explorer import MaskExplorer
 
@@ -27,14 +27,6 @@ def _expected(**state) -> str:
             f"{[round(float(v), 6) for v in w[:, -1].ravel()]} ''")
 
 
-def _report(page, text):
-    page.locator(".jp-Cell").nth(1).click()
-    page.keyboard.press("Shift+Enter")
-    page.wait_for_function(
-        "(text) => [...document.querySelectorAll('.jp-OutputArea-output')]"
-        ".some(o => o.textContent.includes(text))", arg=text, timeout=60_000)
-
-
 def _pick(page, group, value):
     page.locator(f".sa-live [data-group={group}]").get_by_role(
         "radio", name=str(value), exact=True).click()
@@ -46,16 +38,7 @@ def test_the_mask_explorer_works_live_with_the_kernel(lab_server, browser):
         REPORT,
     ])
     page, errors = open_in_lab(browser, url)
-    for attempt in range(3):  # on a loaded machine a first run can be lost to a busy kernel
-        page.locator(".jp-Cell").first.click()
-        page.keyboard.press("Shift+Enter")
-        try:
-            page.wait_for_selector(".sa-live table.sa-heatmap", timeout=60_000)
-            break
-        except Exception:
-            page.screenshot(path=str(ROOT / "_build" / "lab-mask-failure.png"))
-            if attempt == 2:
-                raise
+    show_widget(page, ".sa-live table.sa-heatmap", "mask")
     assert page.locator(".sa-live table.sa-heatmap").count() == 2
     assert page.locator(".sa-live td.sa-masked").count() == 2 * 6
 
@@ -68,7 +51,7 @@ def test_the_mask_explorer_works_live_with_the_kernel(lab_server, browser):
     box.press("Enter")
     assert page.locator(".sa-live table.sa-heatmap").count() == 4
     page.wait_for_timeout(1000)
-    _report(page, _expected(sentence=SENTENCES["cat"], mask="padding", n_heads=4, pad=3))
+    run_report(page, _expected(sentence=SENTENCES["cat"], mask="padding", n_heads=4, pad=3))
     cells = page.locator(".sa-live table.sa-heatmap").first.locator("tbody tr").first.locator(
         "td").all_inner_texts()
     reference = MaskExplorer(sentence=SENTENCES["cat"], mask="padding", n_heads=4, pad=3)
@@ -88,7 +71,7 @@ def test_the_mask_explorer_works_live_with_the_kernel(lab_server, browser):
     _pick(page, "mask", "causal")
     assert page.locator(".sa-live [role=alert]").inner_text().strip() == ""
     page.wait_for_timeout(1000)
-    _report(page, _expected(sentence=SENTENCES["cat"], mask="causal", n_heads=4, pad=3))
+    run_report(page, _expected(sentence=SENTENCES["cat"], mask="causal", n_heads=4, pad=3))
     assert errors == []
     (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ROOT / "_build" / "screenshots" / "lab-mask-explorer.png"))

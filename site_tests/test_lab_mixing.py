@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import selfattention as sa
-from conftest import ROOT, open_in_lab
+from conftest import ROOT, open_in_lab, show_widget
 
 NOTEBOOK = "live_mixing.ipynb"
 REPORT = ("print('state', len(changes), [round(float(w), 6) for w in explorer.weights], "
@@ -49,12 +49,7 @@ def _boxes(page) -> list[float]:
 
 def test_quick_moves_reach_the_kernel_once_each_and_settle(lab, browser):
     page, errors = open_in_lab(browser, lab)
-    page.keyboard.press("Shift+Enter")
-    try:
-        page.wait_for_selector(".sa-live svg[role=img]", timeout=90_000)
-    except Exception:
-        page.screenshot(path=str(ROOT / "_build" / "lab-mixing-failure.png"))
-        raise
+    show_widget(page, ".sa-live svg[role=img]", "mixing")
 
     expected = np.array([0.1, 0.5, 0.4])
     moves = [(0, 0.31), (0, 0.32), (0, 0.33), (2, 0.07)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import ROOT, open_in_lab
+from conftest import ROOT, open_in_lab, show_widget
 from selfattention.toy_task import example_from_text
 from selfattention.training import sentence_attention, train
 
@@ -44,12 +44,7 @@ def _report(page, checkpoint, sentence, weight):
 def test_the_explorer_runs_live_and_reaches_the_kernel(lab, browser):
     run = train(steps=40, checkpoint_every=10, device="cpu", progress=False)  # the same run
     page, errors = open_in_lab(browser, lab)
-    page.keyboard.press("Shift+Enter")
-    try:
-        page.wait_for_selector(".sa-live table.sa-heatmap", timeout=90_000)
-    except Exception:
-        page.screenshot(path=str(ROOT / "_build" / "lab-training-failure.png"))
-        raise
+    show_widget(page, ".sa-live table.sa-heatmap", "training")
     first = page.locator(".sa-live button.sa-sentence").first.inner_text()
 
     def weight(index, text):

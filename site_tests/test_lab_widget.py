@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 
 import selfattention as sa
-from conftest import ROOT, open_in_lab
+from conftest import ROOT, open_in_lab, show_widget
 
 NOTEBOOK = "live_softmax.ipynb"
-
 
 
 @pytest.fixture
@@ -30,12 +29,7 @@ def lab(lab_server):
 
 def test_the_explorer_works_live_with_the_kernel(lab, browser):
     page, errors = open_in_lab(browser, lab)
-    page.keyboard.press("Shift+Enter")
-    try:
-        page.wait_for_selector(".sa-live svg[role=img]", timeout=90_000)
-    except Exception:
-        page.screenshot(path=str(ROOT / "_build" / "lab-widget-failure.png"))
-        raise
+    show_widget(page, ".sa-live svg[role=img]", "widget")
     page.keyboard.press("Shift+Enter")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.jp-OutputArea-output')]"
