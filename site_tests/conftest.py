@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -234,3 +236,43 @@ def run_report(page, text: str, cell: int = 1) -> None:
     page.wait_for_function(
         "(text) => [...document.querySelectorAll('.jp-OutputArea-output')]"
         ".some(o => o.textContent.includes(text))", arg=text, timeout=60_000)
+
+
+# -- numbers in the prose: {eval}`f"{glued.NAME:SPEC}"` roles and what the build glued --
+
+ROLE = re.compile(r"\{eval\}`([^`]*)`")
+CACHE = ROOT / ".jupyter_cache"
+
+
+def eval_roles(path):
+    """(markdown cell index, expression) for each {eval} role, in reading order."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [(i, m.group(1)) for i, cell in enumerate(cells) if cell["cell_type"] == "markdown"
+            for m in ROLE.finditer("".join(cell["source"]))]
+
+
+def executed_notebook(path):
+    """The notebook as the book build ran it, with its glue outputs (the execution cache)."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    if not CACHE.exists():
+        pytest.skip("no execution cache: run make book first")
+    cache = get_cache(str(CACHE))
+    try:
+        record = cache.match_cache_notebook(nbformat.read(path, as_version=4))
+    except KeyError:
+        pytest.fail(f"{path.name} is not in the execution cache: run make book again")
+    return cache.get_cache_bundle(record.pk).nb
+
+
+def glued_values(path):
+    """name -> (index of the code cell that glued it, its text/plain), from the run notebook."""
+    glued = {}
+    for i, cell in enumerate(executed_notebook(path).cells):
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get("scrapbook")
+            if record:
+                text = output["data"][record.get("mime_prefix", "") + "text/plain"]
+                glued.setdefault(record["name"], (i, text))
+    return glued

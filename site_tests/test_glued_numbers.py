@@ -1,0 +1,48 @@
+"""Numbers in the prose: what the book shows, and the order a notebook reader meets them.
+
+The chapters quote computed values as ``{eval}`f"{glued.NAME:SPEC}"```. The book fills
+them in from myst-nb's glue records (``_ext/glued_numbers.py``); in JupyterLab,
+jupyterlab-myst evaluates the same expression in the kernel when the markdown cell runs
+(``test_lab_numbers.py``). These checks read the built site and the notebooks it executed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from conftest import ROOT, SITE, eval_roles, glued_values
+from selfattention.book import literal_value, parse_expression
+
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_glue_role_is_left_to_show_its_name_in_jupyterlab(path):
+    text = path.read_text(encoding="utf-8")
+    assert "{glue:text}" not in text and "{glue:}" not in text
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_each_number_is_glued_above_the_text_that_quotes_it(path):
+    """In a notebook the text can only show a value once a cell above it has glued it."""
+    glued = glued_values(path)
+    late = [(i, expression) for i, expression in eval_roles(path)
+            if glued.get(parse_expression(expression)[0], (len(glued) + 10**6,))[0] > i]
+    assert not late, f"{path.name}: quoted before (or without) the cell that glues it: {late}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_the_page_shows_each_value_as_python_formats_it(path):
+    glued = glued_values(path)
+    assert glued, f"{path.name}: the executed notebook has no glue records"
+    expected = []
+    for _, expression in eval_roles(path):
+        name, spec = parse_expression(expression)
+        expected.append(format(literal_value(glued[name][1]), spec))
+    page = (SITE / "chapters" / f"{path.stem}.html").read_text(encoding="utf-8")
+    shown = [html.unescape(t) for t in re.findall(r'<span class="pasted-text">([^<]*)</span>', page)]
+    assert shown == expected
+    assert "{eval}" not in page
