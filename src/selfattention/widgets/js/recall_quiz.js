@@ -151,11 +151,12 @@ export function verdictText(verdict, typed) {
 // -- drawing -------------------------------------------------------------------------------
 
 const CSS = `
-.sa-live .sa-quiz-strip { display: flex; flex-wrap: wrap; gap: 0.25rem; margin: 0 0 0.6rem; padding: 0;
+.sa-live .sa-quiz-strip { display: flex; flex-wrap: wrap; gap: 0.2rem; margin: 0 0 0.6rem; padding: 0;
   border: 0; min-width: 0; }
-.sa-live .sa-quiz-strip legend { font-weight: bold; padding: 0; margin-bottom: 0.2rem; }
-.sa-live button.sa-quiz-cell { font: inherit; font-size: 14px; line-height: 1.15; min-width: 2.55rem;
-  padding: 0.15rem 0.2rem; border: 1px solid #666; border-radius: 3px; cursor: pointer;
+.sa-live .sa-quiz-strip legend { font: inherit; font-weight: bold; float: none; width: auto; padding: 0;
+  margin: 0 0 0.2rem; }
+.sa-live button.sa-quiz-cell { font: inherit; font-size: 14px; line-height: 1.15; min-width: 2.45rem;
+  padding: 0.15rem 0.1rem; border: 1px solid #666; border-radius: 3px; cursor: pointer;
   display: flex; flex-direction: column; align-items: center; }
 .sa-live button.sa-quiz-cell .sa-quiz-mark { font-size: 12px; }
 .sa-live button.sa-quiz-cell[aria-current=true] { outline: 3px solid #222; outline-offset: 1px;
