@@ -160,7 +160,7 @@ export function describe(view) {
 // -- drawing -------------------------------------------------------------------------------
 
 const W = 212, H = 212; // each panel, in px at scale 1: three fit the 688 px column side by side
-const M = { left: 40, right: 8, top: 24, bottom: 36 };
+const M = { left: 50, right: 8, top: 24, bottom: 36 };
 const PW = W - M.left - M.right, PH = H - M.top - M.bottom;
 const FONT = 11; // px: never under 10 px at the column's width
 
@@ -211,7 +211,7 @@ function yTicks(svg, ticks) {
 
 function axisLabels(svg, xLabel, yLabel) {
   svg.append(text(M.left + PW / 2, H - 4, xLabel, { "text-anchor": "middle" }),
-             text(0, 0, yLabel, { "text-anchor": "middle", transform: `translate(11 ${M.top + PH / 2}) rotate(-90)` }));
+             text(0, 0, yLabel, { "text-anchor": "middle", transform: `translate(10 ${M.top + PH / 2}) rotate(-90)` }));
 }
 
 function niceStep(span, count) {
@@ -291,8 +291,8 @@ function gradientPanel(data) {
   const X = (v) => M.left + 6 + ((lx(v) - lx(values[0])) / (lx(values[values.length - 1]) - lx(values[0]))) * (PW - 12);
   const Y = (v) => M.top + PH * (1 - (Math.log10(v) - lo) / (hi - lo));
   for (const v of [2, 32, 1024].filter((d) => values.includes(d))) xTick(svg, X(v), String(v));
-  const powers = [];
-  for (let p = lo; p <= hi; p += Math.max(1, Math.ceil((hi - lo) / 4))) powers.push(p);
+  const powers = []; // from the top down in even steps: 1, 1e-2, 1e-4, ...
+  for (let p = hi; p >= lo; p -= Math.max(1, Math.ceil((hi - lo) / 4))) powers.push(p);
   yTicks(svg, powers.map((p) => [Y(10 ** p), p === 0 ? "1" : `1e${p}`]));
   axisLabels(svg, "d_k", "gradient size (median)");
   const line = (curve, colour, dash) => s("polyline", {
