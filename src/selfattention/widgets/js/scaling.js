@@ -118,6 +118,16 @@ export function computeView(state, data) {
   const dK = checkDK(state.d_k, data.d_k_values);
   if (typeof state.scaling !== "boolean") fail(`scaling must be true or false, got ${state.scaling}`);
   const scaled = state.scaling;
+  // 20 possible states: each is computed once, the first time it is shown, and kept.
+  if (!views.has(data)) views.set(data, new Map());
+  const kept = views.get(data), key = `${dK} ${scaled}`;
+  if (!kept.has(key)) kept.set(key, Object.freeze(compute(dK, scaled, data)));
+  return kept.get(key);
+}
+
+const views = new WeakMap();
+
+function compute(dK, scaled, data) {
   const index = data.d_k_values.indexOf(dK);
   const { scores: raw, logits } = draws(data)[index];
   const divisor = scaled ? Math.sqrt(dK) : 1;
@@ -231,7 +241,7 @@ function histogramPanel(data) {
   axisLabels(svg, "score softmax receives", "share of scores per bin");
   const bars = s("path", { fill: "#3b528b", class: "sa-histogram" });
   svg.append(bars);
-  let ticks = null;
+  let ticks = null, tickKey = "";
   const update = (view) => {
     const top = 1.1 * Math.max(...view.shares);
     const Y = (v) => M.top + PH * (1 - v / top);
@@ -239,11 +249,15 @@ function histogramPanel(data) {
     bars.setAttribute("d", view.shares.map((share, k) => (share > 0
       ? `M${(M.left + k * width).toFixed(2)} ${(M.top + PH).toFixed(2)}h${width.toFixed(3)}V${Y(share).toFixed(2)}h${(-width).toFixed(3)}Z`
       : "")).join(""));
-    ticks?.remove();
     const step = niceStep(top, 4);
     const list = [];
     for (let v = 0; v <= top + 1e-12; v += step) list.push([Y(v), formatG(Number(v.toPrecision(6)), 3)]);
-    ticks = yTicks(svg, list);
+    const key = list.map(([y, label]) => `${y.toFixed(2)} ${label}`).join();
+    if (key !== tickKey) {
+      ticks?.remove();
+      ticks = yTicks(svg, list);
+      tickKey = key;
+    }
     title.textContent = `scores: std ${formatFixed(view.scoreStd, 1)}`;
     svg.dataset.std = String(view.scoreStd);
   };
@@ -384,8 +398,18 @@ function render({ model, el }) {
       matrix: [view.weights], rows: ["weight"], cols: keys, digits: 3, vmin: 0, vmax: 1,
       corner: "", caption: `The typical query's weights over its ${view.T} keys (row ${view.row + 1} of ${view.nRows}).`,
     });
-    table.classList.add("sa-scaling-row");
-    rowHolder.replaceChildren(table);
+    const old = rowHolder.firstChild;
+    if (old) { // same shape every time: copy the new text and colours into the cells on screen
+      old.caption.textContent = table.caption.textContent;
+      const shown = old.querySelectorAll("td");
+      table.querySelectorAll("td").forEach((cell, k) => {
+        shown[k].textContent = cell.textContent;
+        shown[k].setAttribute("style", cell.getAttribute("style"));
+      });
+    } else {
+      table.classList.add("sa-scaling-row");
+      rowHolder.append(table);
+    }
     panels.setAttribute("aria-label", describe(view));
     note.textContent = summary(view);
     return view;
