@@ -3,31 +3,104 @@
 Three panels redraw together: the spread of the scores softmax receives, the
 weights of one query over eight keys, and the gradient that gets back through
 softmax (the curve for every d_k, with the current one marked).
+
+Its front end (``js/scaling.js``) computes the first two panels in the browser, for
+every d_k and with or without the division, from the seeded draws this class ships in
+the page state: the 2000 unscaled scores and the 300 rows of unscaled attention
+logits of each d_k, as float32 numbers (base64, little-endian). The Python side
+computes the very same things (:attr:`ScalingExplorer.state`) from the very same
+numbers, with the package's ``softmax`` and ``entropy``: the reference the chapter
+and the tests compare with. The gradient curves are the package's
+:func:`~selfattention.scaling.softmax_statistics` (torch autograd), shipped as they
+are: a change only moves the star along them. A change only recomputes the
+reference; the static picture is drawn when the widget is displayed, never per change.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import math
+from typing import Any
 
-import ipywidgets as widgets
 import numpy as np
+import traitlets
 from matplotlib.ticker import NullLocator
 
 from .._arrays import check_int
-from ..plotting import bar_chart, figure_png, new_figure
+from ..plotting import figure_png, new_figure
 from ..scaling import D_K_VALUES, attention_rows, sample_scores, softmax_statistics
 from ..softmax import entropy, softmax
-from ._live import SnapshotMixin, alert_html, snapshot_html
+from ._base import InvalidState, InvalidType, LiveWidget
+from ._live import snapshot_html
 
-__all__ = ["ScalingExplorer"]
+__all__ = ["ScalingExplorer", "N_SAMPLES", "N_ROWS", "EDGES", "decode_float32", "encode_float32"]
 
-_LABEL_STYLE = {"description_width": "8em"}
-_N_SAMPLES = 2000
-_N_ROWS = 300
-_EDGES = np.linspace(-100.0, 100.0, 101)  # fixed bins, so widths compare across d_k
+N_SAMPLES = 2000
+"""Query-key pairs behind the histogram, per d_k."""
+N_ROWS = 300
+"""Attention rows (one query against T keys) per d_k: the typical row and the gradient."""
+EDGES = np.linspace(-100.0, 100.0, 101)
+"""The histogram's fixed bins (width 2), so widths compare across d_k."""
+
+_FONT = 8.0  # points; at 100 dpi that is 11.1 px, and the snapshot is drawn at its own size
+_SNAPSHOT_SIZE = (6.8, 3.3)  # inches at 100 dpi: 680 px wide, under the 688 px column
 
 
-class ScalingExplorer(SnapshotMixin, widgets.VBox):
+def encode_float32(values) -> str:
+    """``values`` as float32, little-endian, in base64: how the page carries the draws."""
+    return base64.b64encode(np.asarray(values, dtype="<f4").tobytes()).decode("ascii")
+
+
+def decode_float32(text: str) -> np.ndarray:
+    """The inverse of :func:`encode_float32`, as float64 (the numbers both sides compute with)."""
+    return np.frombuffer(base64.b64decode(text), dtype="<f4").astype(np.float64)
+
+
+class _Checked(traitlets.Any):
+    """Any value, None included, goes to the trait's validator (traitlets.Any lets None by)."""
+
+    allow_none = False
+
+
+def _whole(value: Any, name: str, low: int, high: int) -> int:
+    try:
+        return check_int(value, name, minimum=low, maximum=high)
+    except TypeError as exc:
+        raise InvalidType(str(exc)) from None
+    except ValueError as exc:
+        raise InvalidState(str(exc)) from None
+
+
+def _check_d_k(value: Any) -> int:
+    d_k = _whole(value, "d_k", D_K_VALUES[0], D_K_VALUES[-1])
+    if d_k not in D_K_VALUES:
+        raise InvalidState(
+            f"d_k must be a power of two from {D_K_VALUES[0]} to {D_K_VALUES[-1]} "
+            f"({', '.join(map(str, D_K_VALUES))}), got {d_k}"
+        )
+    return d_k
+
+
+def _check_scaling(value: Any) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidType(
+            f"scaling must be a bool (True or False), got {type(value).__name__} {value!r}"
+        )
+    return bool(value)
+
+
+def typical_row(weights: np.ndarray) -> int:
+    """The row whose largest weight is the median of all rows' largest weights.
+
+    Rows are ordered by their largest weight with a stable sort, so ties (rows that
+    give exactly 1.0 to one key) go in row order, as in the front end.
+    """
+    largest = weights.max(axis=-1)  # (n_rows,)
+    return int(np.argsort(largest, kind="stable")[len(largest) // 2])
+
+
+class ScalingExplorer(LiveWidget):
     """See what dividing the scores by sqrt(d_k) does, for d_k from 2 to 1024.
 
     Parameters
@@ -43,146 +116,112 @@ class ScalingExplorer(SnapshotMixin, widgets.VBox):
 
     Attributes
     ----------
-    d_k : ipywidgets.SelectionSlider
-    scaling : ipywidgets.Checkbox
-    image : ipywidgets.Image
-        The three panels as PNG.
+    d_k, scaling : traits
+        The state (synced with the front end); setting one to an unusable value raises
+        :class:`ValueError` or :class:`TypeError` and changes nothing. A d_k that is not
+        a power of two from 2 to 1024 is refused, never rounded or clamped.
     state : dict
-        The numbers now shown: ``d_k``, ``scaled``, ``score_std``, ``weights``
-        (one row), ``entropy``, ``grad_norm`` (median over rows).
+        The numbers now shown: ``d_k``, ``scaled``, ``score_std``, ``shares`` (the
+        histogram: share of the scores per bin of :data:`EDGES`), ``row`` (index of the
+        typical row), ``weights`` (that row), ``entropy``, ``grad_norm`` (median over
+        rows, from :func:`~selfattention.scaling.softmax_statistics`).
+    error : str
+        Why the last change from the front end was refused, if it was.
     """
+
+    _module = "scaling"
+    _state_traits = ("d_k", "scaling")
+
+    d_k = _Checked(64).tag(sync=True)  # checked by _valid_d_k
+    scaling = _Checked(False).tag(sync=True)  # checked by _valid_scaling
+    data = traitlets.Dict(read_only=True).tag(sync=True)
 
     def __init__(self, d_k: int = 64, scaling: bool = False, *, T: int = 8, seed: int = 0):
         d_k = check_int(d_k, "d_k")
         if d_k not in D_K_VALUES:
             raise ValueError(f"d_k must be one of {D_K_VALUES}, got {d_k}")
+        if not isinstance(scaling, (bool, np.bool_)):
+            raise TypeError(f"scaling must be a bool, got {type(scaling).__name__} {scaling!r}")
         T = check_int(T, "T", minimum=2, maximum=16)
         seed = check_int(seed, "seed", minimum=0)
         self.T, self.seed = T, seed
-        self.d_k = widgets.SelectionSlider(
-            options=D_K_VALUES, value=d_k, description="d_k (key size)", style=_LABEL_STYLE,
-            layout=widgets.Layout(width="32em"),
-        )
-        self.scaling = widgets.Checkbox(value=bool(scaling), description="divide scores by √d_k",
-                                        indent=False)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.summary = widgets.HTML()
-        self.message = widgets.HTML()
+        # The draws the page ships, rounded once to float32: both sides compute from them.
+        f32 = lambda a: np.asarray(a, dtype=np.float32).astype(np.float64)  # noqa: E731
+        self._scores = [f32(sample_scores(d, N_SAMPLES, seed=seed)) for d in D_K_VALUES]
+        self._logits = [f32(attention_rows(d, N_ROWS, T, seed=seed)[0]) for d in D_K_VALUES]
         self._curves = {
-            scaled: softmax_statistics(D_K_VALUES, _N_ROWS, T, scaled=scaled, seed=seed)
+            scaled: softmax_statistics(D_K_VALUES, N_ROWS, T, scaled=scaled, seed=seed)
             for scaled in (False, True)
         }
-        self._samples: dict[int, np.ndarray] = {}  # unscaled scores, per d_k
-        self._logits: dict[int, np.ndarray] = {}  # unscaled attention rows, per d_k
-        self._pictures: dict[tuple[int, bool], tuple[bytes, dict]] = {}  # PNG and state
-        self._build_figure()
-        for control in (self.d_k, self.scaling):
-            control.observe(self._on_change, names="value")
-        super().__init__([
-            widgets.HTML("<b>Scaling explorer</b>"),
-            widgets.HBox([self.d_k, self.scaling], layout=widgets.Layout(flex_flow="row wrap")),
-            self.image, self.summary, self.message,
-        ])
+        self.set_trait("data", {
+            "d_k_values": list(D_K_VALUES), "T": T, "n_samples": N_SAMPLES, "n_rows": N_ROWS,
+            "edges": [float(EDGES[0]), float(EDGES[-1]), len(EDGES) - 1],
+            "encoding": "float32, little-endian, base64",
+            "scores": [encode_float32(s) for s in self._scores],
+            "logits": [encode_float32(lg) for lg in self._logits],  # each (n_rows, T), by rows
+            "grad_norm": {
+                "unscaled": [float(v) for v in self._curves[False].grad_norm],
+                "scaled": [float(v) for v in self._curves[True].grad_norm],
+            },
+        })
+        self._figure = None
         self.state: dict = {}
-        self._redraw()
+        super().__init__(title="Scaling explorer", d_k=d_k, scaling=bool(scaling))
 
-    def _build_figure(self) -> None:
-        self._figure = new_figure(11.0, 3.3, dpi=80)
-        hist_ax, row_ax, grad_ax = self._figure.subplots(1, 3, width_ratios=[1.1, 1.2, 1.0])
-        self._hist = hist_ax.stairs(np.zeros(len(_EDGES) - 1), _EDGES, fill=True, color="#3b528b")
-        hist_ax.set_xlim(_EDGES[0], _EDGES[-1])
-        hist_ax.set_xlabel("score that softmax receives")
-        hist_ax.set_ylabel("share of scores per bin")
-        hist_ax.spines[["top", "right"]].set_visible(False)
-        self._hist_ax = hist_ax
-        keys = [f"k{j + 1}" for j in range(self.T)]
-        self._row = bar_chart(row_ax, keys, np.zeros(self.T), ylabel="weight", fmt="{:.2f}",
-                              title="a typical query's weights")
-        row_ax.set_xlabel("key")
-        for label in self._row.labels:
-            label.set_fontsize(8)
-        for scaled, style, marker in ((False, "-", "o"), (True, "--", "s")):
-            curve = self._curves[scaled]
-            grad_ax.plot(curve.d_k, curve.grad_norm, linestyle=style, marker=marker,
-                         color="#21918c" if scaled else "#440154", markersize=4,
-                         label="divided by √d_k" if scaled else "not scaled")
-        (self._marker,) = grad_ax.plot([], [], linestyle="none", marker="*", markersize=15,
-                                       color="#fde725", markeredgecolor="black",
-                                       label="now shown")
-        grad_ax.set_xscale("log", base=2)
-        grad_ax.set_xticks([2, 8, 32, 128, 512], ["2", "8", "32", "128", "512"])
-        grad_ax.set_yticks([1e-6, 1e-4, 1e-2, 1.0])
-        grad_ax.xaxis.set_minor_locator(NullLocator())  # minor ticks on log axes are slow to draw
-        grad_ax.yaxis.set_minor_locator(NullLocator())
-        grad_ax.set_yscale("log")
-        grad_ax.set_xlabel("d_k")
-        grad_ax.set_ylabel("gradient size (median)")
-        grad_ax.set_title("gradient through softmax")
-        grad_ax.legend(frameon=False, fontsize=8, loc="lower left")
-        grad_ax.spines[["top", "right"]].set_visible(False)
-        self._figure.tight_layout()
-        # tight_layout leaves a layout engine behind, which makes every savefig draw twice.
-        self._figure.set_layout_engine(None)
+    # -- checks on every change, from a cell or from the front end ------------------
 
-    def _draws(self, d_k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Unscaled scores and attention-row logits for ``d_k``, drawn once and kept."""
-        if d_k not in self._samples:
-            self._samples[d_k] = sample_scores(d_k, _N_SAMPLES, seed=self.seed)
-            self._logits[d_k], _ = attention_rows(d_k, _N_ROWS, self.T, seed=self.seed)
-        return self._samples[d_k], self._logits[d_k]
+    @traitlets.validate("d_k")
+    def _valid_d_k(self, proposal):
+        return _check_d_k(proposal["value"])
 
-    def _on_change(self, _change) -> None:
-        try:
-            self._redraw()
-            self.message.value = ""
-        except Exception as exc:  # keep the previous picture and say what went wrong
-            self.message.value = alert_html(exc)
+    @traitlets.validate("scaling")
+    def _valid_scaling(self, proposal):
+        return _check_scaling(proposal["value"])
 
-    def _redraw(self) -> None:
-        d_k, scaled = self.d_k.value, self.scaling.value
-        if (d_k, scaled) not in self._pictures:  # 20 possible states: draw each one once
-            self._pictures[d_k, scaled] = self._draw(d_k, scaled)
-        png, state = self._pictures[d_k, scaled]
-        self.image.value = png
-        self.state = state
-        self.summary.value = self._summary()
+    def set_state(self, sync_data):
+        """Apply a state from the front end; a good one clears an older message, even unchanged."""
+        if not any(key in self._state_traits for key in sync_data):
+            return super().set_state(sync_data)
+        with self.hold_sync():
+            self.error = ""
+            super().set_state(sync_data)
 
-    def _draw(self, d_k: int, scaled: bool) -> tuple[bytes, dict]:
-        """Compute and render one state; returns the PNG and the numbers shown."""
+    def _fixed_traits(self) -> tuple[str, ...]:
+        return ("data",)
+
+    # -- the reference computation ------------------------------------------------
+
+    def _refresh(self) -> None:
+        d_k, scaled = self.d_k, self.scaling
+        i = D_K_VALUES.index(d_k)
         divisor = math.sqrt(d_k) if scaled else 1.0
-        scores, logits = self._draws(d_k)
-        scores = scores / divisor
-        rows = softmax(logits / divisor)
-        # A typical row: the one whose largest weight is the median of all rows.
-        largest = rows.max(axis=-1)
-        weights = rows[np.argsort(largest)[len(largest) // 2]]
-        curve = self._curves[scaled]
-        grad = float(curve.grad_norm[list(curve.d_k).index(d_k)])
-        state = {
+        scores = self._scores[i] / divisor  # (n_samples,)
+        rows = np.asarray(softmax(self._logits[i] / divisor))  # (n_rows, T)
+        row = typical_row(rows)
+        weights = rows[row]  # (T,)
+        counts, _ = np.histogram(np.clip(scores, EDGES[0], EDGES[-1]), bins=EDGES)
+        self.state = {
             "d_k": d_k, "scaled": scaled, "score_std": float(scores.std()),
-            "weights": weights, "entropy": float(entropy(weights)), "grad_norm": grad,
+            "shares": counts / len(scores), "row": row, "weights": weights,
+            "entropy": float(entropy(weights)),
+            "grad_norm": float(self._curves[scaled].grad_norm[i]),
         }
-        counts, _ = np.histogram(np.clip(scores, _EDGES[0], _EDGES[-1]), bins=_EDGES)
-        shares = counts / len(scores)
-        self._hist.set_data(shares)
-        self._hist_ax.set_ylim(0, 1.1 * shares.max())
-        self._hist_ax.set_title(f"scores: standard deviation {state['score_std']:.1f}")
-        self._row.update(weights)
-        self._marker.set_data([d_k], [grad])
-        return figure_png(self._figure), state
 
-    def _summary(self) -> str:
+    # -- words: the summary and the alt text ----------------------------------------
+
+    def summary(self) -> str:
+        """The paragraph under the panels (plain text, as the front end writes it)."""
         s = self.state
         how = f"divided by √{s['d_k']}" if s["scaled"] else "not scaled"
-        other = self._curves[not s["scaled"]].grad_norm[list(D_K_VALUES).index(s["d_k"])]
+        other = self._curves[not s["scaled"]].grad_norm[D_K_VALUES.index(s["d_k"])]
         return (
-            f"<p>d_k = {s['d_k']}, scores {how}. The scores softmax receives have standard "
+            f"d_k = {s['d_k']}, scores {how}. The scores softmax receives have standard "
             f"deviation {s['score_std']:.2f} (√d_k = {math.sqrt(s['d_k']):.2f}). The query shown "
             f"gives its largest weight {s['weights'].max():.3f} to one key (entropy "
             f"{s['entropy']:.3f} nats; an even split over {self.T} keys would be "
-            f"{math.log(self.T):.3f}). Median gradient size over {_N_ROWS} rows: "
+            f"{math.log(self.T):.3f}). Median gradient size over {N_ROWS} rows: "
             f"{s['grad_norm']:.2e} ({'without' if s['scaled'] else 'with'} scaling: "
-            f"{other:.2e}).</p>"
+            f"{other:.2e})."
         )
 
     def describe(self) -> str:
@@ -192,13 +231,70 @@ class ScalingExplorer(SnapshotMixin, widgets.VBox):
         weights = ", ".join(f"{w:.2f}" for w in s["weights"])
         return (
             f"Three panels for d_k = {s['d_k']}, scores {how}. Left: histogram of "
-            f"{_N_SAMPLES} scores with standard deviation {s['score_std']:.1f}, on a fixed axis "
+            f"{N_SAMPLES} scores with standard deviation {s['score_std']:.1f}, on a fixed axis "
             f"from -100 to 100. Middle: one query's weights over {self.T} keys: {weights}. "
             f"Right: median gradient size against d_k on log axes; the unscaled curve falls "
             f"steeply, the scaled one stays flat; a star marks {s['grad_norm']:.2e}."
         )
 
+    # -- the static snapshot (drawn on display, never per change) -------------------
+
+    def _draw_figure(self):
+        """The three panels at 680 px wide, never scaled down: every text >= 10 px."""
+        s = self.state
+        fig = new_figure(*_SNAPSHOT_SIZE)
+        hist_ax = fig.add_axes([0.085, 0.2, 0.24, 0.66])
+        row_ax = fig.add_axes([0.41, 0.2, 0.25, 0.66])
+        grad_ax = fig.add_axes([0.75, 0.2, 0.235, 0.66])
+        hist_ax.stairs(s["shares"], EDGES, fill=True, color="#3b528b")
+        hist_ax.set_xlim(EDGES[0], EDGES[-1])
+        hist_ax.set_ylim(0, 1.1 * s["shares"].max())
+        hist_ax.set_xticks([-100, 0, 100])
+        hist_ax.set_xlabel("score softmax receives")
+        hist_ax.set_ylabel("share of scores per bin")
+        hist_ax.set_title(f"scores: std {s['score_std']:.1f}")
+        keys = [f"k{j + 1}" for j in range(self.T)]
+        row_ax.bar(keys, s["weights"], color="#21918c")
+        row_ax.set_ylim(0, 1.08)
+        row_ax.set_xlabel("key")
+        row_ax.set_ylabel("weight")
+        row_ax.set_title("a typical query's weights")
+        top = int(np.argmax(s["weights"]))
+        row_ax.text(top, s["weights"][top] + 0.02, f"{s['weights'][top]:.2f}", ha="center",
+                    va="bottom", fontsize=_FONT)
+        for scaled, style, marker in ((False, "-", "o"), (True, "--", "s")):
+            curve = self._curves[scaled]
+            grad_ax.plot(curve.d_k, curve.grad_norm, linestyle=style, marker=marker,
+                         color="#21918c" if scaled else "#440154", markersize=3.5,
+                         label="÷ √d_k" if scaled else "not scaled")
+        grad_ax.plot([s["d_k"]], [s["grad_norm"]], linestyle="none", marker="*", markersize=13,
+                     color="#fde725", markeredgecolor="black", label="now shown")
+        grad_ax.set_xscale("log", base=2)
+        grad_ax.set_yscale("log")
+        grad_ax.set_xticks([2, 32, 1024], ["2", "32", "1024"])
+        grad_ax.set_yticks([1e-6, 1e-4, 1e-2, 1.0])
+        grad_ax.xaxis.set_minor_locator(NullLocator())
+        grad_ax.yaxis.set_minor_locator(NullLocator())
+        grad_ax.set_xlabel("d_k")
+        grad_ax.set_ylabel("gradient size (median)")
+        grad_ax.set_title("gradient through softmax")
+        grad_ax.legend(frameon=False, fontsize=_FONT, loc="lower left", handlelength=1.5,
+                       borderaxespad=0.2)
+        for ax in (hist_ax, row_ax, grad_ax):
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.tick_params(labelsize=_FONT)
+            ax.xaxis.label.set_fontsize(_FONT)
+            ax.yaxis.label.set_fontsize(_FONT)
+            ax.title.set_fontsize(_FONT + 1)
+        return fig
+
+    def figure_png(self) -> bytes:
+        """The snapshot's figure for the current state, as PNG bytes."""
+        self._figure = self._draw_figure()
+        return figure_png(self._figure)
+
     def snapshot(self) -> str:
         return snapshot_html(
-            self.image.value, self.describe(), "Scaling explorer", self.summary.value
+            self.figure_png(), self.describe(), "Scaling explorer",
+            f"<p>{html.escape(self.summary())}</p>",
         )
