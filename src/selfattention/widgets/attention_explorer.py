@@ -241,7 +241,7 @@ def _check_trait(name: str, value: Any) -> Any:
         return _check_matrix(value, _MATRICES[name])
     if name == "scaling":
         if not isinstance(value, (bool, np.bool_)):
-            raise InvalidType(f"scaling must be True or False, got {type(value).__name__} {value!r}")
+            raise InvalidType(f"scaling must be True or False, got {type(value).__name__}")
         return bool(value)
     if name == "temperature":
         return check_number(value, "temperature", *TEMPERATURE_RANGE)

@@ -134,10 +134,15 @@ export function formatMatrix(matrix) {
 
 // -- checking a state (attention_explorer._check_trait, _check_shapes) --------------------
 
-const typeName = (v) => (v === null ? "NoneType" : Array.isArray(v) ? "list" : typeof v);
+// Python's names for the JSON types, as the package's messages write them
+const PY_TYPES = { string: "str", boolean: "bool", number: "float", object: "dict", undefined: "NoneType" };
+const typeName = (v) => (v === null ? "NoneType" : Array.isArray(v) ? "list" : PY_TYPES[typeof v] ?? typeof v);
 
 function checkNumber(value, name, low, high) {
-  if (typeof value !== "number") fail(`${name} must be a real number, got ${typeName(value)}`);
+  if (typeof value !== "number") {
+    const shown = typeof value === "string" ? `str '${value}'` : typeName(value);
+    fail(`${name} must be a real number, got ${shown}`);
+  }
   if (!Number.isFinite(value)) fail(`${name} must be a finite number, got ${formatG(value)}`);
   if (value < low || value > high) {
     fail(`${name} must lie in [${formatG(low, 6)}, ${formatG(high, 6)}], got ${formatG(value, 6)}`);
@@ -180,7 +185,7 @@ export function checkState(state, limits) {
   checkTokens(state.tokens, limits.max_tokens);
   for (const [key, name] of Object.entries(MATRICES)) checkMatrix(state[key], name, limits);
   if (typeof state.scaling !== "boolean") {
-    fail(`scaling must be True or False, got ${typeName(state.scaling)} ${JSON.stringify(state.scaling)}`);
+    fail(`scaling must be True or False, got ${typeName(state.scaling)}`);
   }
   checkNumber(state.temperature, "temperature", ...limits.temperature);
   if (typeof state.note !== "string") fail(`note must be a str, got ${typeName(state.note)}`);
