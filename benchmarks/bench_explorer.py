@@ -63,7 +63,7 @@ def main() -> dict:
     print(f"Attention explorer in the kernel: set_state, check, reference; "
           f"{n_tokens} tokens, {CHANGES} changes per control")
     for name, row in rows.items():
-        print(f"  {name:<20} median {row['median_ms']:6.2f} ms   p90 {row['p90_ms']:6.2f} ms")
+        print(f"  {name:<24} median {row['median_ms']:6.2f} ms   p90 {row['p90_ms']:6.2f} ms")
     verdict = "within" if worst["median_ms"] <= TARGET_MS else "OVER"
     print(f"Target: median per change <= {TARGET_MS:.0f} ms -> {worst['median_ms']:.2f} ms ({verdict})")
     return {"tokens": n_tokens, "changes": CHANGES, **worst, "controls": rows}
