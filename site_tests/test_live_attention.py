@@ -11,6 +11,7 @@ one line (issue 12: the W_Q/W_K boxes wrapped their rows), report a tie as a tie
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from conftest import KNOWN_CONSOLE_ERRORS, ROOT, load_page
@@ -73,7 +74,7 @@ def _assert_shows(page, reference: AttentionExplorer) -> dict:
         table = tables[name]
         assert table["rows"] == tokens, name
         assert [len(row) for row in table["cells"]] == [matrix.shape[1]] * len(tokens), name
-        assert table["cells"] == pytest.approx(matrix.tolist(), abs=tolerance), name
+        np.testing.assert_allclose(table["cells"], matrix, rtol=0, atol=tolerance, err_msg=name)
     assert tables["Attention weights"]["cols"] == tokens
     assert tables["Scores Q Kᵀ"]["caption"].startswith(
         f"Scores Q Kᵀ, before scaling. Softmax gets each × {r.scale:.3f}")
@@ -230,8 +231,9 @@ def test_the_widget_fits_the_column_and_no_text_is_small_or_cut_off(explorer):
     scroll, client, width = found["widget"]
     assert scroll <= client + 1 and width <= 688 + 1  # no sideways scrolling in the column
     assert found["smallest"] >= 10
-    _choose(page, "worked example")
     (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
+    _root(page).screenshot(path=str(ROOT / "_build" / "screenshots" / "live-attention-8x8.png"))
+    _choose(page, "worked example")
     _root(page).screenshot(path=str(ROOT / "_build" / "screenshots" / "live-attention.png"))
 
 

@@ -168,8 +168,12 @@ def test_typed_matrices_are_read_as_the_package_reads_them(js, text):
 
 def test_matrices_are_written_as_the_package_writes_them(js):
     rng = np.random.default_rng(1)
-    for matrix in [np.eye(3), np.array([[-0.0, 1e-5, 123456.0]]), rng.normal(size=(4, 5)) * 30]:
-        assert js("formatMatrix", matrix.tolist(), module=MODULE) == format_matrix(matrix)
+    for matrix in [np.eye(3), np.array([[-0.0, 1e-5, 123456.0, 0.1 + 0.2, 1 / 3]]),
+                   rng.normal(size=(4, 5)) * 30, np.round(rng.normal(size=(3, 3)), 2)]:
+        text = js("formatMatrix", matrix.tolist(), module=MODULE)
+        assert text == format_matrix(matrix)
+        np.testing.assert_array_equal(parse_matrix(text, "M"), matrix)  # exactly, no rounding
+    assert format_matrix(np.array([[0.5, -2.25, 0.12]])) == "0.5 -2.25 0.12"
 
 
 BAD = [

@@ -113,12 +113,21 @@ def parse_matrix(text: str, name: str) -> np.ndarray:
 
 
 def _number(value: float) -> str:
-    text = f"{value:.4g}"
+    """The shortest of ``.4g`` ... ``.17g`` that reads back as exactly ``value``."""
+    value = float(value)
+    for digits in range(4, 18):
+        text = f"{value:.{digits}g}"
+        if float(text) == value:
+            break
     return "0" if text == "-0" else text
 
 
 def format_matrix(matrix) -> str:
-    """The text form :func:`parse_matrix` reads: one line per row, numbers split by spaces."""
+    """The text form :func:`parse_matrix` reads: one line per row, numbers split by spaces.
+
+    Each number is written with at least 4 significant digits and as many more as it
+    takes to read back exactly, so a box never shows one number and computes another.
+    """
     return "\n".join(" ".join(_number(v) for v in row) for row in np.atleast_2d(matrix))
 
 

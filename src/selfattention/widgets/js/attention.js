@@ -124,12 +124,20 @@ export function parseMatrix(text, name) {
   return rows;
 }
 
-/** The text form parseMatrix reads: one line per row, each number as Python's f"{v:.4g}". */
+/**
+ * The text form parseMatrix reads (attention_explorer.format_matrix): one line per row,
+ * each number as the shortest of Python's .4g ... .17g that reads back exactly.
+ */
 export function formatMatrix(matrix) {
-  return matrix.map((row) => row.map((v) => {
-    const text = formatG(v, 4);
+  const number = (v) => {
+    let text;
+    for (let digits = 4; digits <= 17; digits++) {
+      text = formatG(v, digits);
+      if (Number(text) === v) break;
+    }
     return text === "-0" ? "0" : text;
-  }).join(" ")).join("\n");
+  };
+  return matrix.map((row) => row.map(number).join(" ")).join("\n");
 }
 
 // -- checking a state (attention_explorer._check_trait, _check_shapes) --------------------
@@ -300,14 +308,14 @@ const CSS = `
   border: 1px solid #888; border-radius: 3px; cursor: pointer; }
 .sa-live .sa-att-help { font-size: 13px; margin: 0.2rem 0 0.3rem; color: #333; }
 .sa-live .sa-att-boxes { display: flex; flex-wrap: wrap; gap: 0.4rem 0.9rem; align-items: flex-start; margin-bottom: 0.4rem; }
-.sa-live .sa-att-box { display: flex; flex-direction: column; max-width: 100%; }
+.sa-live .sa-att-box { display: flex; flex-direction: column; align-items: flex-start; max-width: 100%; }
 .sa-live .sa-att-box label { font-weight: bold; font-family: ui-monospace, monospace; }
 .sa-live textarea.sa-matrix { font: 13px/1.35 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   white-space: pre; overflow-wrap: normal; word-break: normal; overflow-x: auto; overflow-y: hidden;
   resize: none; max-width: 100%; padding: 0.2rem 0.35rem; border: 1px solid #888; border-radius: 3px;
   background: #fff; color: #222; }
 .sa-live .sa-att-tables { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-start; }
-.sa-live .sa-att-tables table.sa-table { font-size: 13px; }
+.sa-live .sa-att-tables table.sa-table { font-size: 13px; margin: 0.5rem 0 0; }
 .sa-live .sa-att-tables table.sa-table th, .sa-live .sa-att-tables table.sa-table td { padding: 0.1rem 0.3rem; }
 .sa-live .sa-att-tables table.sa-heatmap td { min-width: 3em; }
 .sa-live .sa-att-tables table.sa-table caption { font-size: 13px; max-width: 30em; }
@@ -492,7 +500,7 @@ function render({ model, el }) {
     checkbox.checked = state.scaling;
     if (source !== temperature) temperature.set(state.temperature);
     for (const [key, area] of Object.entries(areas)) {
-      if (area !== source) area.value = formatMatrix(state[key]);
+      area.value = formatMatrix(state[key]); // what is in use, in full (typed text included)
       area.setAttribute("aria-invalid", "false");
       fitBox(area);
     }
