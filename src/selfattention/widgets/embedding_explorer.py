@@ -161,6 +161,12 @@ def view_items(word: Embedding, tokens: list[Embedding], x: np.ndarray):
     return names, np.stack(vectors), roles
 
 
+class _Value(traitlets.Any):
+    """Any value, None included, goes to the trait's validator (``traitlets.Any`` lets None by)."""
+
+    allow_none = False
+
+
 class EmbeddingExplorer(LiveWidget):
     """Pick a word and a sentence; see the word's static vector and where it sits among the words.
 
@@ -190,11 +196,11 @@ class EmbeddingExplorer(LiveWidget):
     _module = "embedding"
     _state_traits = ("word", "sentence", "x_feature", "y_feature")
 
-    # Any: each is checked by its validator below, whose messages name it
-    word = traitlets.Any("").tag(sync=True)
-    sentence = traitlets.Any("").tag(sync=True)
-    x_feature = traitlets.Any("").tag(sync=True)
-    y_feature = traitlets.Any("").tag(sync=True)
+    # Any (None too is refused): each is checked by its validator below, whose messages name it
+    word = _Value("").tag(sync=True)
+    sentence = _Value("").tag(sync=True)
+    x_feature = _Value("").tag(sync=True)
+    y_feature = _Value("").tag(sync=True)
     vocabulary = traitlets.Dict(read_only=True).tag(sync=True)
     features = traitlets.List(read_only=True).tag(sync=True)
     presets = traitlets.List(read_only=True).tag(sync=True)

@@ -275,3 +275,20 @@ export function embed(word, vocabulary, fold, size) {
   if (Object.hasOwn(vocabulary, key)) return { word, vector: [...vocabulary[key]], known: true };
   return { word, vector: fallbackVector(key, size), known: false };
 }
+
+/** The first `count` raw uint64 draws of default_rng(seed), as decimal strings (for tests). */
+export function rawDraws(seed, count) {
+  const rng = new PCG64(BigInt(seed));
+  return Array.from({ length: count }, () => rng.next64().toString());
+}
+
+/** [code point, key] for each of `codes` whose wordKey differs from the character itself. */
+export function keysThatDiffer(fold, codes) {
+  const out = [];
+  for (const code of codes) {
+    const char = String.fromCodePoint(code);
+    const key = wordKey(char, fold);
+    if (key !== char) out.push([code, key]);
+  }
+  return out;
+}
