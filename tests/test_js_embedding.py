@@ -32,6 +32,7 @@ from selfattention.widgets.embedding_explorer import (
     MAX_CHARS,
     MAX_TOKENS,
     EmbeddingExplorer,
+    label_text,
     shorten,
 )
 
@@ -198,6 +199,14 @@ def test_strip_and_split_are_pythons(js):
                                          ("  spaced   out  words ", 12), ("é" * 20, 5)])
 def test_shortening_agrees(js, text, limit):
     assert js("shorten", text, limit, module=MODULE) == shorten(text, limit)
+
+
+@pytest.mark.parametrize("name", ["apple", "Supercalifragilisticexpialidocious",
+                                  "Supercalifragilisticexpialidocious (fallback)",
+                                  "zebra (fallback)", "a" * 16, "a" * 17 + " (fallback)"])
+def test_view_labels_keep_the_fallback_mark_when_shortened(js, name):
+    assert js("labelText", name, module=MODULE) == label_text(name)
+    assert label_text(name).endswith("(fallback)") == name.endswith("(fallback)")
 
 
 def test_extreme_lengths_are_accepted_up_to_the_limits(js, explorer):

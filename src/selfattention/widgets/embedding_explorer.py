@@ -34,7 +34,7 @@ from ..views import check_feature, feature_view
 from ._base import InvalidState, InvalidType, LiveWidget
 from ._live import snapshot_html
 
-__all__ = ["EmbeddingExplorer", "MAX_CHARS", "MAX_TOKENS", "casefold_table"]
+__all__ = ["EmbeddingExplorer", "MAX_CHARS", "MAX_TOKENS", "casefold_table", "label_text", "shorten"]
 
 MAX_TOKENS = 20
 """Most words in a sentence the 2-D view stays readable for."""
@@ -44,7 +44,7 @@ MAX_CHARS = 60
 
 _BAR_TITLE_CHARS = 16  # the bar chart's title shortens the word to this many characters
 _SENTENCE_CHARS = 38  # the view's title shortens the sentence
-_LABEL_CHARS = 18  # a word's label in the view
+_LABEL_CHARS = 16  # a word's label in the view (" (fallback)" is kept after it)
 _HATCH = "//"  # fallback bars are hatched, so "unknown" never depends on colour alone
 
 
@@ -88,6 +88,14 @@ def shorten(text: str, limit: int) -> str:
     """``text`` with its runs of spaces made single, cut to ``limit`` characters with "…"."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def label_text(name: str, limit: int = _LABEL_CHARS) -> str:
+    """A name as the view writes it: the word shortened to ``limit``, keeping " (fallback)"."""
+    suffix = " (fallback)"
+    if name.endswith(suffix):
+        return shorten(name[: -len(suffix)], limit) + suffix
+    return shorten(name, limit)
 
 
 def _text(value: Any, name: str) -> str:
@@ -368,7 +376,7 @@ class EmbeddingExplorer(LiveWidget):
         ax_bars.axhline(0, color="black", linewidth=0.8)
         kind = "static vector" if state.word.known else "fallback vector"
         ax_bars.set_title(f"“{shorten(state.word.word, _BAR_TITLE_CHARS)}”\n{kind}", fontsize=9)
-        names = [shorten(name, _LABEL_CHARS) for name in state.names]
+        names = [label_text(name) for name in state.names]
         view_vectors = np.zeros((len(names), len(FEATURES)))
         view_vectors[:, FEATURES.index(state.x_feature)] = state.points[:, 0]
         view_vectors[:, FEATURES.index(state.y_feature)] = state.points[:, 1]

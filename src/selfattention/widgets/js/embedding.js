@@ -141,8 +141,16 @@ export function viewLimits(points, margin = 0.6) {
           [Math.min(...ys) - margin, Math.max(...ys) + margin]];
 }
 
+const FALLBACK = " (fallback)";
+
+/** A name as the view writes it: the word shortened to `limit`, keeping " (fallback)". */
+export function labelText(name, limit = 16) {
+  return name.endsWith(FALLBACK) ? shorten(name.slice(0, -FALLBACK.length), limit) + FALLBACK
+    : shorten(name, limit);
+}
+
 /** One label per distinct position, the most important roles first (FeatureView._labels). */
-export function viewLabels(view, limit = 18) {
+export function viewLabels(view, limit = 16) {
   const order = ["focus", "focus_fallback", "word", "fallback"];
   const groups = new Map();
   view.points.forEach(([x, y], k) => {
@@ -151,7 +159,7 @@ export function viewLabels(view, limit = 18) {
     const group = groups.get(key);
     if (!group.full.includes(view.names[k])) {
       group.full.push(view.names[k]);
-      group.names.push(shorten(view.names[k], limit));
+      group.names.push(labelText(view.names[k], limit));
     }
     group.rank = Math.min(group.rank, order.indexOf(view.roles[k]));
   });
@@ -189,11 +197,12 @@ const CSS = `
 .sa-live ul.sa-emb-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.2rem 1rem;
   margin: 0.3rem 0 0; padding: 0; font-size: 13px; }
 .sa-live ul.sa-emb-legend li { display: flex; align-items: center; gap: 0.3rem; }
+.sa-live .sa-figure ul.sa-emb-legend svg { display: inline-block; width: 22px; height: 18px; }
 .sa-live .sa-emb-tables table.sa-table { font-size: 13px; max-width: 100%; }
 .sa-live .sa-emb-tables table.sa-table th, .sa-live .sa-emb-tables table.sa-table td {
   padding: 0.1rem 0.25rem; }
 .sa-live .sa-emb-tables table.sa-table th { overflow-wrap: anywhere; }
-.sa-live .sa-emb-tables table.sa-table tbody th { max-width: 9em; text-align: left; }
+.sa-live .sa-emb-tables table.sa-table tbody th { max-width: 12em; text-align: left; }
 .sa-live .sa-emb-tables table.sa-heatmap td { min-width: 2.9em; }
 .sa-live .sa-emb-tables table.sa-table caption { overflow-wrap: anywhere; }
 `;
@@ -245,7 +254,7 @@ function ticks(low, high, count = 6) {
 
 /** The bar chart of the chosen word's vector, hatched when it is a fallback. */
 function barChart(view) {
-  const W = 262, H = 250, left = 40, right = 6, top = 28, bottom = 72;
+  const W = 286, H = 262, left = 40, right = 6, top = 40, bottom = 72;
   const vector = view.word.vector.map((v) => v + 0);
   const low = Math.min(-1.5, Math.min(...vector) - 0.4);
   const high = Math.max(3.6, Math.max(...vector) + 0.6);
@@ -260,7 +269,8 @@ function barChart(view) {
     s("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "#fff", "stroke-width": 2 })])]));
   const kind = view.word.known ? "static vector" : "fallback vector";
   svg.append(s("text", { x: W / 2, y: 14, "text-anchor": "middle", class: "sa-emb-title" },
-               `“${shorten(view.word.word, 16)}”: ${kind}`));
+               [s("tspan", { x: W / 2 }, `“${shorten(view.word.word, 16)}”:`),
+                s("tspan", { x: W / 2, dy: 15 }, kind)]));
   for (const t of ticks(low, high)) {
     svg.append(s("line", { x1: left - 4, x2: left, y1: y(t), y2: y(t), stroke: "#222" }),
                s("text", { x: left - 6, y: y(t) + 4, "text-anchor": "end" }, formatG(t, 3)));
@@ -287,7 +297,7 @@ function barChart(view) {
 
 /** The sentence's words as arrows in the plane of the two features; labels avoid each other. */
 function featureView(view) {
-  const W = 370, H = 270, left = 46, right = 10, top = 28, bottom = 42;
+  const W = 350, H = 270, left = 46, right = 10, top = 28, bottom = 42;
   const [[x0, x1], [y0, y1]] = viewLimits(view.points);
   const px = (x) => left + ((x - x0) / (x1 - x0)) * (W - left - right);
   const py = (y) => top + ((y1 - y) / (y1 - y0)) * (H - top - bottom);
