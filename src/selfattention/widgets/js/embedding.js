@@ -248,7 +248,7 @@ function ticks(low, high, count = 6) {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((m) => m >= raw);
   const values = [];
-  for (let v = Math.ceil(low / step) * step; v <= high + 1e-9; v += step) values.push(Math.round(v / step) * step);
+  for (let v = Math.ceil(low / step) * step; v <= high + 1e-9; v += step) values.push(Math.round(v / step) * step + 0); // never "-0"
   return values;
 }
 
