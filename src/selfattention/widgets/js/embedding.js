@@ -446,19 +446,35 @@ function render({ model, el }) {
   const tables = h("div", { class: "sa-emb-tables" });
   frame.table.append(tables);
 
+  // A redraw replaces only the parts whose inputs changed: a new pair of features redraws
+  // the view alone, a new sentence leaves the bars alone. Less layout and paint per change.
+  const last = { word: null, sentence: null };
+  let bars = null, wordTable = null, matrix = null;
   const draw = (state) => {
     const view = computeView(state, fixed); // throws before anything is drawn
-    const wordTable = numberTable({ matrix: [view.word.vector], rows: [view.word.label], cols: view.features,
-                                    caption: "The chosen word's vector", corner: "word" });
-    const matrix = heatmapTable({
-      matrix: view.x, rows: view.tokens.map((t) => t.label), cols: view.features, corner: "token \\ feature",
-      caption: "The sentence as the matrix X: one row per token, its static vector.",
-    });
-    status.replaceChildren(...statusParts(view).map(([text, bold]) => (bold ? h("b", {}, text) : text)));
-    figures.replaceChildren(barChart(view), featureView(view));
+    const wordChanged = view.word.word !== last.word;
+    const sentenceChanged = state.sentence !== last.sentence;
+    if (wordChanged) {
+      bars = barChart(view);
+      wordTable = numberTable({ matrix: [view.word.vector], rows: [view.word.label], cols: view.features,
+                                caption: "The chosen word's vector", corner: "word" });
+    }
+    if (sentenceChanged) {
+      matrix = heatmapTable({
+        matrix: view.x, rows: view.tokens.map((t) => t.label), cols: view.features,
+        corner: "token \\ feature",
+        caption: "The sentence as the matrix X: one row per token, its static vector.",
+      });
+    }
+    if (wordChanged || sentenceChanged) {
+      status.replaceChildren(...statusParts(view).map(([text, bold]) => (bold ? h("b", {}, text) : text)));
+      tables.replaceChildren(wordTable, matrix);
+      legendHolder.replaceChildren(legend(view));
+    }
+    figures.replaceChildren(bars, featureView(view));
     figures.setAttribute("aria-label", describe(view));
-    legendHolder.replaceChildren(legend(view));
-    tables.replaceChildren(wordTable, matrix);
+    last.word = view.word.word;
+    last.sentence = state.sentence;
     return view;
   };
   const shown = (view, state, source) => {
