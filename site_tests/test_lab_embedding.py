@@ -61,7 +61,7 @@ def test_the_embedding_explorer_works_live_with_the_kernel(lab_server, browser):
     _type(page, "sentence", "   ")
     assert "the sentence has no words" in page.locator(".sa-live [role=alert]").inner_text()
     _type(page, "word", "two words")
-    assert "type a single word" in page.locator(".sa-live [role=alert]").inner_text()
+    assert "word must be a single word" in page.locator(".sa-live [role=alert]").inner_text()
     _type(page, "word", "cat")
     assert page.locator(".sa-live [role=alert]").inner_text().strip() == ""
     page.wait_for_timeout(1000)

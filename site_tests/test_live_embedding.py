@@ -145,7 +145,7 @@ def test_every_control_gives_the_package_numbers(explorer):
     [
         ("word", "", "word is empty"),
         ("word", "   ", "word is empty"),
-        ("word", "apple juice", "type a single word"),
+        ("word", "apple juice", "word must be a single word"),
         ("word", "w" * (MAX_CHARS + 1), f"takes at most {MAX_CHARS}"),
         ("sentence", "", "the sentence has no words"),
         ("sentence", "123 ... !!!", "the sentence has no words"),

@@ -136,7 +136,7 @@ def test_the_matrix_x_is_a_viridis_heatmap_with_its_numbers():
 BAD = [
     ({"word": ""}, "word is empty"),
     ({"word": "   "}, "word is empty"),
-    ({"word": "apple juice"}, "type a single word"),
+    ({"word": "apple juice"}, "word must be a single word"),
     ({"word": "w" * (MAX_CHARS + 1)}, f"takes at most {MAX_CHARS}"),
     ({"word": 7}, "word must be a str"),
     ({"sentence": ""}, "the sentence has no words"),
@@ -181,7 +181,7 @@ def test_a_state_from_the_front_end_causes_no_further_change():
 
 
 @pytest.mark.parametrize("name, value, error, words", [
-    ("word", "apple juice", ValueError, "type a single word"),
+    ("word", "apple juice", ValueError, "word must be a single word"),
     ("word", 3, TypeError, "word must be a str"),
     ("sentence", "!!!", ValueError, "no words"),
     ("sentence", b"I love", TypeError, "sentence must be a str"),

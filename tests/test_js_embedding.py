@@ -220,8 +220,8 @@ def test_extreme_lengths_are_accepted_up_to_the_limits(js, explorer):
 BAD = [
     ({"word": ""}, "word is empty"),
     ({"word": "   "}, "word is empty"),
-    ({"word": "apple juice"}, "type a single word, got 'apple juice'"),
-    ({"word": "w" * (MAX_CHARS + 1)}, f"the word has {MAX_CHARS + 1} characters"),
+    ({"word": "apple juice"}, "word must be a single word, got 'apple juice'"),
+    ({"word": "w" * (MAX_CHARS + 1)}, f"word has {MAX_CHARS + 1} characters"),
     ({"sentence": ""}, "the sentence has no words"),
     ({"sentence": "  123 ... !!"}, "the sentence has no words"),
     ({"sentence": " ".join(["cat"] * (MAX_TOKENS + 1))}, f"at most {MAX_TOKENS}"),

@@ -110,10 +110,10 @@ def check_word(value: Any) -> str:
     if not word:
         raise InvalidState("word is empty: type a word such as 'apple'")
     if len(word.split()) > 1:
-        raise InvalidState(f"type a single word, got {shorten(word, 30)!r}")
+        raise InvalidState(f"word must be a single word, got {shorten(word, 30)!r}")
     if len(word) > MAX_CHARS:
         raise InvalidState(
-            f"the word has {len(word)} characters; the explorer takes at most {MAX_CHARS}"
+            f"word has {len(word)} characters; the explorer takes at most {MAX_CHARS}"
         )
     return word
 

@@ -38,9 +38,9 @@ export function checkWord(value, maxChars) {
   if (typeof value !== "string") fail(`word must be a str, got ${typeof value}`);
   const word = pyStrip(value);
   if (!word) fail("word is empty: type a word such as 'apple'");
-  if (pySplit(word).length > 1) fail(`type a single word, got ${quote(shorten(word, 30))}`);
+  if (pySplit(word).length > 1) fail(`word must be a single word, got ${quote(shorten(word, 30))}`);
   if (length(word) > maxChars) {
-    fail(`the word has ${length(word)} characters; the explorer takes at most ${maxChars}`);
+    fail(`word has ${length(word)} characters; the explorer takes at most ${maxChars}`);
   }
   return word;
 }
@@ -334,9 +334,9 @@ function featureView(view) {
   view.points.forEach(([x, y], k) => {
     const role = view.roles[k];
     const [ax, ay, bx, by] = [px(0), py(0), px(x), py(y)];
-    const length = Math.hypot(bx - ax, by - ay);
-    if (length > 8) {
-      const shrink = (length - 5) / length; // stop the head at the marker's edge
+    const reach = Math.hypot(bx - ax, by - ay);
+    if (reach > 8) {
+      const shrink = (reach - 5) / reach; // stop the head at the marker's edge
       svg.append(s("line", { x1: ax, y1: ay, x2: ax + (bx - ax) * shrink, y2: ay + (by - ay) * shrink,
                              stroke: STYLES[role].colour, "stroke-width": 1.4,
                              "stroke-dasharray": STYLES[role].dash, "marker-end": `url(#${heads[role]})` }));
