@@ -161,6 +161,12 @@ def _whole(value: Any, name: str, low: int, high: int) -> int:
         raise InvalidState(str(exc)) from None
 
 
+class _Checked(traitlets.Any):
+    """Any value, None included, goes to the trait's validator (traitlets.Any lets None by)."""
+
+    allow_none = False
+
+
 class RealAttentionExplorer(LiveWidget):
     """Pick or type a sentence, pick a layer and a head, see that head's attention.
 
@@ -196,9 +202,9 @@ class RealAttentionExplorer(LiveWidget):
     _module = "real_attention"
     _state_traits = ("sentence", "layer", "head")
 
-    sentence = traitlets.Any("").tag(sync=True)  # checked by _valid_sentence
-    layer = traitlets.Any(0).tag(sync=True)
-    head = traitlets.Any(0).tag(sync=True)
+    sentence = _Checked("").tag(sync=True)  # checked by _valid_sentence
+    layer = _Checked(0).tag(sync=True)  # checked by _valid_layer
+    head = _Checked(0).tag(sync=True)  # checked by _valid_head
     presets = traitlets.List(read_only=True).tag(sync=True)
     model = traitlets.Dict(read_only=True).tag(sync=True)
     computed = traitlets.Dict({}).tag(sync=True)  # the latest typed sentence's payload
