@@ -151,14 +151,16 @@ const CSS = `
 .sa-live p.sa-real-status:empty { display: none; }
 .sa-live p.sa-real-status { margin: 0 0 0.45rem; color: #444; font-style: italic; }
 .sa-live .sa-real-scroll { max-width: 100%; overflow-x: auto; }
-.sa-live table.sa-real-heatmap { font-size: 12px; }
-.sa-live table.sa-real-heatmap.sa-real-long { font-size: 11px; }
-.sa-live table.sa-real-heatmap th, .sa-live table.sa-real-heatmap td { padding: 1px 3px; }
-.sa-live table.sa-real-heatmap td { min-width: 0; }
-.sa-live table.sa-real-heatmap thead th + th { writing-mode: vertical-rl; transform: rotate(180deg);
+.sa-live table.sa-heatmap.sa-real-heatmap { font-size: 12px; }
+.sa-live table.sa-heatmap.sa-real-heatmap.sa-real-long { font-size: 11px; }
+.sa-live table.sa-heatmap.sa-real-heatmap th, .sa-live table.sa-heatmap.sa-real-heatmap td { padding: 1px 3px; }
+.sa-live table.sa-heatmap.sa-real-heatmap td { min-width: 0; }
+.sa-live table.sa-heatmap.sa-real-heatmap.sa-real-long td { padding: 1px 2px; }
+.sa-live table.sa-heatmap.sa-real-heatmap thead th:first-child { white-space: normal; }
+.sa-live table.sa-heatmap.sa-real-heatmap thead th + th { writing-mode: vertical-rl; transform: rotate(180deg);
   text-align: left; white-space: nowrap; }
-.sa-live table.sa-real-heatmap tbody th { max-width: 7em; overflow-wrap: anywhere; }
-.sa-live table.sa-real-heatmap caption { font-size: 13px; font-weight: normal; max-width: 44em; }
+.sa-live table.sa-heatmap.sa-real-heatmap tbody th { max-width: 7em; overflow-wrap: anywhere; }
+.sa-live table.sa-heatmap.sa-real-heatmap caption { font-size: 13px; font-weight: normal; max-width: 44em; }
 .sa-live p.sa-real-summary { margin: 0.6rem 0 0; }
 `;
 
@@ -192,8 +194,8 @@ function patch(old, table) {
 const TYPED = "__typed__";
 
 function render({ model, el }) {
-  injectRealStyle(el.ownerDocument);
   const frame = createFrame(el, model);
+  injectRealStyle(el.ownerDocument); // after the frame's style, so these rules come later
   const info = model.get("model");
   const presets = model.get("presets");
   const fixed = () => ({ model: info, presets, computed: model.get("computed") });
@@ -273,7 +275,9 @@ function render({ model, el }) {
   controls.layer.mount(frame.controls);
   controls.head.mount(frame.controls);
 
-  const scroll = h("div", { class: "sa-real-scroll", role: "group" });
+  // Up to 16 tokens the table fits the page's column; a longer sentence scrolls sideways
+  // inside this box (never the page), which the keyboard can scroll too (tabindex).
+  const scroll = h("div", { class: "sa-real-scroll", role: "group", tabindex: "0" });
   const note = h("p", { class: "sa-real-summary" });
   frame.figure.append(scroll);
   frame.table.append(note);
