@@ -287,7 +287,7 @@ function render({ model, el }) {
     const table = heatmapTable({
       matrix: view.weights, rows: view.tokens, cols: view.tokens, vmin: 0, vmax: 1,
       caption: `Layer ${view.layer}, head ${view.head}: attention weights (rows: queries, ` +
-        `columns: keys), to the 2 decimals the page stores (at most ${info.max_error} from ` +
+        `columns: keys), to the 2 decimals the widget stores (at most ${info.max_error} from ` +
         "the model's own).",
     });
     table.classList.add("sa-real-heatmap");
