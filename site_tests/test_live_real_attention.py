@@ -124,7 +124,20 @@ def test_every_control_gives_the_models_weights(explorer, built_state):
     assert _root(page).locator("select").input_value() == PRESETS[5]
     _root(page).locator("select").select_option(PRESETS[2])  # 16 tokens: the widest
     _assert_shows(page, PRESETS[2], 4, 0)
+    # a redraw for the same tokens patches the cells: the same colours as a new table
+    _type(page, "layer", "2")
+    patched = _styles(page)
+    _root(page).locator("select").select_option(PRESETS[3])
+    _root(page).locator("select").select_option(PRESETS[2])
+    assert _styles(page) == patched and len(set(patched)) > 5
+    _assert_shows(page, PRESETS[2], 2, 0)
     assert _message(page) == "" and _errors(explorer) == []
+
+
+def _styles(page) -> list[str]:
+    return page.evaluate(
+        "(sel) => [...document.querySelectorAll(sel + ' .sa-live table.sa-heatmap td')]"
+        ".map(c => c.getAttribute('style'))", SELECTOR)
 
 
 @pytest.mark.parametrize(

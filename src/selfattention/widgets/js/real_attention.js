@@ -13,7 +13,7 @@
 // title and error from the shared base.
 
 import { bindState, createFrame, formatG, h, numberControl, uid } from "./frame.js";
-import { formatFixed, heatmapTable } from "./tables.js";
+import { cellColour, formatFixed, heatmapTable } from "./tables.js";
 
 const SPECIAL = ["[CLS]", "[SEP]"];
 
@@ -172,23 +172,36 @@ function injectRealStyle(doc) {
   doc.head.appendChild(style);
 }
 
-// A redraw of a table of the same tokens copies the new cells' text and colours into the
-// table on screen instead of replacing it: far less layout work for the browser.
-function sameShape(table, old) {
-  if (!old || old.tagName !== "TABLE") return false;
-  const a = table.querySelectorAll("th"), b = old.querySelectorAll("th");
-  return a.length === b.length && [...a].every((cell, k) => cell.textContent === b[k].textContent);
-}
+// The first table of a sentence is drawn by heatmapTable. A redraw for the same tokens
+// (another layer or head) only writes the new cells' text and colours into the table on
+// screen: a weight is a whole number of hundredths, so its text and colours come from a
+// table of the 101 possible values, made once with heatmapTable's own formatFixed and
+// cellColour. Far less work for the browser than a new table.
+const CELLS = Array.from({ length: 101 }, (_, k) => {
+  const [background, foreground] = cellColour(k / 100, 0, 1);
+  return { text: formatFixed(k / 100), style: `background:${background};color:${foreground}` };
+});
 
-function patch(old, table) {
-  old.caption.textContent = table.caption.textContent;
-  const fresh = table.querySelectorAll("td"), shown = old.querySelectorAll("td");
-  fresh.forEach((cell, k) => {
-    const target = shown[k];
-    if (target.textContent !== cell.textContent) target.textContent = cell.textContent;
-    const style = cell.getAttribute("style");
-    if (target.getAttribute("style") !== style) target.setAttribute("style", style);
-  });
+function drawTable(scroll, view, caption) {
+  const key = view.tokens.join("\u0001");
+  const old = scroll.firstElementChild;
+  if (old && old.dataset.tokens === key && old.saCells) {
+    old.caption.textContent = caption + old.saLegend;
+    view.hundredths.forEach((row, i) => row.forEach((k, j) => {
+      const cell = old.saCells[i][j], { text, style } = CELLS[k];
+      if (cell.textContent !== text) cell.textContent = text;
+      if (cell.getAttribute("style") !== style) cell.setAttribute("style", style);
+    }));
+    return;
+  }
+  const table = heatmapTable({ matrix: view.weights, rows: view.tokens, cols: view.tokens,
+                               vmin: 0, vmax: 1, caption });
+  table.classList.add("sa-real-heatmap");
+  if (view.tokens.length > 16) table.classList.add("sa-real-long");
+  table.dataset.tokens = key;
+  table.saLegend = table.caption.textContent.slice(caption.length); // " Colour: ..."
+  table.saCells = [...table.tBodies[0].rows].map((row) => [...row.cells].slice(1));
+  scroll.replaceChildren(table);
 }
 
 const TYPED = "__typed__";
@@ -284,17 +297,9 @@ function render({ model, el }) {
 
   const draw = (state) => {
     const view = computeView(state, fixed()); // throws before anything is drawn
-    const table = heatmapTable({
-      matrix: view.weights, rows: view.tokens, cols: view.tokens, vmin: 0, vmax: 1,
-      caption: `Layer ${view.layer}, head ${view.head}: attention weights (rows: queries, ` +
-        `columns: keys), to the 2 decimals the widget stores (at most ${info.max_error} from ` +
-        "the model's own).",
-    });
-    table.classList.add("sa-real-heatmap");
-    if (view.tokens.length > 16) table.classList.add("sa-real-long");
-    const old = scroll.firstElementChild;
-    if (sameShape(table, old)) patch(old, table);
-    else scroll.replaceChildren(table);
+    drawTable(scroll, view, `Layer ${view.layer}, head ${view.head}: attention weights (rows: ` +
+      `queries, columns: keys), to the 2 decimals the widget stores (at most ` +
+      `${info.max_error} from the model's own).`);
     scroll.setAttribute("aria-label", describe(view));
     note.textContent = summary(view);
     return view;
