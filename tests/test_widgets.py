@@ -207,16 +207,3 @@ def test_the_front_end_module_is_bundled_for_anywidget_and_shipped_with_the_pack
     esm = SoftmaxExplorer._esm
     assert 'from "./' not in esm  # anywidget loads it from a string: no relative imports left
     assert "export default { render }" in esm and "function softmax(" in esm
-
-
-def test_snapshot_mixin_steps_aside_when_the_base_has_no_mimebundle():
-    from selfattention.widgets._live import SnapshotMixin
-
-    class OldStyleWidget:  # like ipywidgets 7, which displays through _ipython_display_
-        pass
-
-    class Widget(SnapshotMixin, OldStyleWidget):
-        def snapshot(self):
-            return "<p>snapshot</p>"
-
-    assert Widget()._repr_mimebundle_() is None
