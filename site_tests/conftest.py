@@ -276,3 +276,23 @@ def glued_values(path):
                 text = output["data"][record.get("mime_prefix", "") + "text/plain"]
                 glued.setdefault(record["name"], (i, text))
     return glued
+
+
+# -- a live widget's page on the built site ------------------------------------------------
+
+
+def live_page(browser, site_url: str, path: str, selector: str):
+    """Load ``path``, wait for the widget ``selector`` to mount, scroll to it; close after.
+
+    A generator for fixtures: ``yield from live_page(browser, site_url, PAGE, SELECTOR)``.
+    """
+    loaded = load_page(browser, site_url, path)
+    loaded.page.wait_for_selector(f"{selector}[data-sa-live]", timeout=10_000)
+    loaded.page.locator(selector).scroll_into_view_if_needed()
+    yield loaded
+    loaded.page.context.close()
+
+
+def page_errors(loaded) -> list[str]:
+    """The page's console errors and uncaught exceptions, less the known harmless ones."""
+    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]

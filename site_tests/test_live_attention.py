@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import KNOWN_CONSOLE_ERRORS, ROOT, load_page
+from conftest import ROOT, load_page, page_errors
 from selfattention.widgets.attention_explorer import AttentionExplorer, format_matrix
 
 PAGE = "chapters/07_matrix_form.html"
@@ -56,9 +56,6 @@ def _tables(page) -> dict:
 def _message(page) -> str:
     return _root(page).locator("[role=alert]").inner_text().strip()
 
-
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
 
 
 def _assert_shows(page, reference: AttentionExplorer) -> dict:
@@ -117,7 +114,7 @@ def test_the_explorer_mounts_in_place_of_its_snapshot(explorer):
     assert _root(page).locator("input[type=checkbox]").is_checked()
     for label in ("preset", "your sentence", "temperature", "divide scores by √d_k", "W_Q"):
         assert _root(page).locator("label", has_text=label).count() >= 1, label
-    assert _errors(explorer) == [] and explorer.failed == [] and explorer.external == []
+    assert page_errors(explorer) == [] and explorer.failed == [] and explorer.external == []
 
 
 def test_every_control_gives_the_package_numbers(explorer):
@@ -153,7 +150,7 @@ def test_every_control_gives_the_package_numbers(explorer):
     reference.embed("I saw the bank near the river")
     _assert_shows(page, reference)
     assert _root(page).locator("p.sa-att-note").inner_text() == reference.note != ""
-    assert _message(page) == "" and _errors(explorer) == []
+    assert _message(page) == "" and page_errors(explorer) == []
 
 
 @pytest.mark.parametrize(
@@ -185,7 +182,7 @@ def test_bad_input_shows_a_message_and_the_next_good_input_clears_it(explorer, a
     assert _root(page).locator("input.sa-att-sentence").input_value() == "love Apple phones"
     assert _root(page).locator("input.sa-number").input_value() == "1"
     assert _root(page).locator("[aria-invalid=true]").count() == 0
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 BOXES_JS = """(sel) => [...document.querySelector(sel + ' .sa-live').querySelectorAll('textarea')]
@@ -249,6 +246,6 @@ def test_chapter_six_opens_on_chapter_fives_weights_and_reports_the_tie(browser,
         summary = _root(page).locator("p.sa-att-summary").inner_text()
         assert "Apple splits its largest weight between Apple and phones (0.50 each)" in summary
         assert "Apple attends most" not in summary
-        assert _errors(loaded) == []
+        assert page_errors(loaded) == []
     finally:
         loaded.page.context.close()

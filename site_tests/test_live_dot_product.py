@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import selfattention as sa
-from conftest import KNOWN_CONSOLE_ERRORS, load_page
+from conftest import load_page, page_errors
 from selfattention.arrows import angle_between
 
 PAGE = "chapters/03_dot_product.html"
@@ -53,9 +53,6 @@ def _message(page) -> str:
     return _root(page).locator("[role=alert]").inner_text().strip()
 
 
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
-
 
 def _assert_shows(page, a, b):
     """The table shows what the package computes for the vectors a and b."""
@@ -89,7 +86,7 @@ def test_the_explorer_mounts_with_labelled_controls_and_the_chapter_vectors(expl
     _assert_shows(page, a, b)
     assert "The dot product is 3.000" in svg.locator("desc").text_content()
     assert _message(page) == ""
-    assert _errors(explorer) == [] and explorer.external == [] and explorer.failed == []
+    assert page_errors(explorer) == [] and explorer.external == [] and explorer.failed == []
 
 
 def test_typed_coordinates_give_exactly_the_package_numbers(explorer):
@@ -103,7 +100,7 @@ def test_typed_coordinates_give_exactly_the_package_numbers(explorer):
     # turning b by its angle keeps its exact length
     _type(page, ANGLE_B, "90")
     _assert_shows(page, [2.0, 1.0], sa.arrows.polar_to_xy(math.sqrt(5), 90.0))
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_the_angle_slider_moves_b(explorer):
@@ -133,4 +130,4 @@ def test_bad_input_shows_a_message_and_the_widget_recovers(explorer, index, text
     _type(page, BX, "1")  # the next good input clears the message and is applied
     assert _message(page) == ""
     assert _values(page) != before
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []

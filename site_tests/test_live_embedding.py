@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import KNOWN_CONSOLE_ERRORS, ROOT, load_page
+from conftest import ROOT, live_page, page_errors
 from selfattention.embeddings import FEATURES, SENTENCES
 from selfattention.widgets.embedding_explorer import MAX_CHARS, MAX_TOKENS, EmbeddingExplorer
 
@@ -24,11 +24,7 @@ LONG = "Pneumonoultramicroscopicsilicovolcanoconiosis" + "x" * (MAX_CHARS - 45) 
 
 @pytest.fixture
 def explorer(browser, site_url):
-    loaded = load_page(browser, site_url, PAGE)
-    loaded.page.wait_for_selector(f"{SELECTOR}[data-sa-live]", timeout=10_000)
-    loaded.page.locator(SELECTOR).scroll_into_view_if_needed()
-    yield loaded
-    loaded.page.context.close()
+    yield from live_page(browser, site_url, PAGE, SELECTOR)
 
 
 def _root(page):
@@ -48,9 +44,6 @@ def _type(page, label, text):
 def _message(page) -> str:
     return _root(page).locator("[role=alert]").inner_text().strip()
 
-
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
 
 
 def _shown(page) -> dict:
@@ -111,7 +104,7 @@ def test_the_explorer_mounts_in_place_of_its_snapshot(explorer):
     assert _box(page, "sentence").input_value() == SENTENCES["apple phones"]
     shown = _assert_shows(page)  # the chapter's explorer: apple in "I love Apple phones"
     assert shown["legend"] == ["word of the sentence", "chosen word"]
-    assert _errors(explorer) == [] and explorer.failed == [] and explorer.external == []
+    assert page_errors(explorer) == [] and explorer.failed == [] and explorer.external == []
 
 
 def test_every_control_gives_the_package_numbers(explorer):
@@ -137,7 +130,7 @@ def test_every_control_gives_the_package_numbers(explorer):
     shown = _assert_shows(page, word="banana", sentence="I love dragon fruit and café au lait",
                           x_feature="nature", y_feature="money")
     assert "unknown word (fallback)" in shown["legend"]
-    assert _message(page) == "" and _errors(explorer) == []
+    assert _message(page) == "" and page_errors(explorer) == []
 
 
 @pytest.mark.parametrize(
@@ -168,7 +161,7 @@ def test_bad_input_shows_a_message_and_the_next_good_input_clears_it(explorer, l
     assert _box(page, "word").input_value() == "apple"
     assert _box(page, "sentence").input_value() == SENTENCES["apple phones"]
     assert _root(page).locator("[aria-invalid=true]").count() == 0
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_a_long_word_stays_inside_the_widget_in_the_column(explorer):
@@ -207,7 +200,7 @@ def test_a_long_word_stays_inside_the_widget_in_the_column(explorer):
     assert not any(LONG in t for t in found["texts"])
     (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
     _root(page).screenshot(path=str(ROOT / "_build" / "screenshots" / "live-embedding-long.png"))
-    assert _message(page) == "" and _errors(explorer) == []
+    assert _message(page) == "" and page_errors(explorer) == []
 
 
 def test_screenshot_of_the_chapter_state(explorer):
@@ -217,4 +210,4 @@ def test_screenshot_of_the_chapter_state(explorer):
     _assert_shows(page, word="zebra")
     (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
     _root(page).screenshot(path=str(ROOT / "_build" / "screenshots" / "live-embedding.png"))
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []

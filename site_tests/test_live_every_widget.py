@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import KNOWN_CONSOLE_ERRORS, SITE, load_page
+from conftest import SITE, load_page, page_errors
 
 CHAPTER_PAGES = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "chapters").glob("*.html"))
 MIN_TEXT_PX = 10.0
@@ -36,15 +36,12 @@ def page_with_widgets(request, browser, site_url):
     loaded.page.context.close()
 
 
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
-
 
 def test_every_widget_mounts_without_console_errors(page_with_widgets):
     path, loaded = page_with_widgets
     states = loaded.page.eval_on_selector_all(".sa-live-widget", "ws => ws.map(w => w.dataset.saLive)")
     assert states and all(s == "mounted" for s in states), f"{path}: {states}"
-    assert _errors(loaded) == [], path
+    assert page_errors(loaded) == [], path
 
 
 def test_every_control_is_named_and_no_label_is_cut_off(page_with_widgets):
@@ -128,4 +125,4 @@ def test_letters_in_a_number_box_give_a_message_and_the_widget_recovers(page_wit
         assert message.inner_text().strip() == "", f"{path}: widget {i}: the message stayed"
     if tried == 0:
         pytest.skip(f"{path}: no widget with a number box")
-    assert _errors(loaded) == [], path
+    assert page_errors(loaded) == [], path

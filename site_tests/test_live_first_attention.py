@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import KNOWN_CONSOLE_ERRORS, load_page
+from conftest import load_page, page_errors
 from selfattention.embeddings import FEATURES, embed
 from selfattention.widgets.first_attention_explorer import FirstAttentionExplorer
 
@@ -45,9 +45,6 @@ def _type(page, index, text):
 def _message(page) -> str:
     return _root(page).locator("[role=alert]").inner_text().strip()
 
-
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
 
 
 def _cells(page, which: int) -> list[list[str]]:
@@ -108,7 +105,7 @@ def test_mounts_with_labelled_controls_and_the_chapter_sentence(explorer, screen
     assert _message(page) == ""
     widget.scroll_into_view_if_needed()
     widget.screenshot(path=str(screenshots / "live-first-attention.png"))
-    assert _errors(explorer) == [] and explorer.external == [] and explorer.failed == []
+    assert page_errors(explorer) == [] and explorer.external == [] and explorer.failed == []
 
 
 def test_a_typed_value_is_used_exactly(explorer):
@@ -119,7 +116,7 @@ def test_a_typed_value_is_used_exactly(explorer):
     assert _cells(page, 0)[2][3] == _fixed(4.125 * 3 + 2 * 1)  # Apple · phones
     assert _boxes(page).nth(TECH).input_value() == "4.125"
     assert _message(page) == ""
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_the_slider_moves_the_value(explorer):
@@ -145,7 +142,7 @@ def test_other_sentences_keep_the_words_edit_until_restored(explorer):
     _assert_shows(page, _reference("cat", "tired", vectors))
     _root(page).locator("button.sa-restore").click()
     _assert_shows(page, _reference("cat", "tired"))
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 @pytest.mark.parametrize(
@@ -173,7 +170,7 @@ def test_bad_input_is_refused_not_clamped_and_the_next_good_change_clears(explor
     assert _message(page) == ""
     assert _boxes(page).nth(TECH).input_value() == "2"  # the refused text is gone
     _assert_shows(page, _reference(vectors={"apple": [2.0, 1.5, 0, 0, 0, 0, 0, 0]}))
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_choosing_a_word_or_restoring_also_clears_a_message(explorer):
@@ -187,7 +184,7 @@ def test_choosing_a_word_or_restoring_also_clears_a_message(explorer):
     assert _message(page).startswith("Not applied:")
     _root(page).locator("button.sa-restore").click()
     assert _message(page) == ""
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_retyping_the_value_in_use_after_a_refusal_clears_the_message(explorer):
@@ -200,4 +197,4 @@ def test_retyping_the_value_in_use_after_a_refusal_clears_the_message(explorer):
     assert _message(page) == ""
     assert _boxes(page).nth(TECH).get_attribute("aria-invalid") == "false"
     _assert_shows(page, _reference(vectors={"apple": [2.0, 2.0, 0, 0, 0, 0, 0, 0]}))
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import KNOWN_CONSOLE_ERRORS, ROOT, load_page
+from conftest import ROOT, live_page, page_errors
 from selfattention.embeddings import SENTENCES
 from selfattention.widgets.mask_explorer import PAD_LABEL, MaskExplorer
 
@@ -24,11 +24,7 @@ EIGHT = "The cat sat on the mat because it"  # 8 tokens, for the timing
 
 @pytest.fixture
 def explorer(browser, site_url):
-    loaded = load_page(browser, site_url, PAGE)
-    loaded.page.wait_for_selector(f"{SELECTOR}[data-sa-live]", timeout=10_000)
-    loaded.page.locator(SELECTOR).scroll_into_view_if_needed()
-    yield loaded
-    loaded.page.context.close()
+    yield from live_page(browser, site_url, PAGE, SELECTOR)
 
 
 def _root(page):
@@ -49,9 +45,6 @@ def _heatmaps(page) -> list[dict]:
 def _message(page) -> str:
     return _root(page).locator("[role=alert]").inner_text().strip()
 
-
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
 
 
 def _pick(page, group, value):
@@ -104,7 +97,7 @@ def test_the_explorer_mounts_in_place_of_its_snapshot(explorer):
     _assert_shows(page)  # the chapter's explorer: apple phones, causal, two heads
     assert _root(page).locator("[role=radio][aria-checked=true]").all_inner_texts() == [
         SENTENCES["apple phones"], "causal", "2"]
-    assert _errors(explorer) == [] and explorer.failed == [] and explorer.external == []
+    assert page_errors(explorer) == [] and explorer.failed == [] and explorer.external == []
 
 
 def test_every_control_gives_the_package_weights(explorer):
@@ -134,7 +127,7 @@ def test_every_control_gives_the_package_weights(explorer):
     _pick(page, "sentence", SENTENCES["bank"])
     _assert_shows(page, sentence=SENTENCES["bank"], mask="padding", n_heads=1, pad=3)
     assert _root(page).locator("input.sa-sentence-box").input_value() == ""
-    assert _message(page) == "" and _errors(explorer) == []
+    assert _message(page) == "" and page_errors(explorer) == []
 
 
 @pytest.mark.parametrize(
@@ -167,7 +160,7 @@ def test_bad_input_shows_a_message_and_the_next_good_input_clears_it(explorer, a
     assert _root(page).locator("input.sa-number").input_value() == "1"
     assert _root(page).locator("input[type=range]").input_value() == "1"
     assert _root(page).locator("[aria-invalid=true]").count() == 0
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_a_refused_slider_move_puts_the_slider_back(explorer):

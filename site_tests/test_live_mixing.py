@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import selfattention as sa
-from conftest import KNOWN_CONSOLE_ERRORS, load_page
+from conftest import load_page, page_errors
 from selfattention.embeddings import FEATURES, embed_sentence
 
 PAGE = "chapters/02_weighted_mixing.html"
@@ -83,9 +83,6 @@ def _assert_shows(page, weights, sentence="love Apple phones"):
     return shown
 
 
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
-
 
 def _type(page, index, text):
     _boxes(page).nth(index).fill(text)
@@ -101,7 +98,7 @@ def test_the_explorer_mounts_in_place_of_its_snapshot(explorer):
     for i in range(3):
         assert _boxes(page).nth(i).get_attribute("aria-label")
     _assert_shows(page, [0.1, 0.5, 0.4])
-    assert _errors(explorer) == [] and explorer.failed == []
+    assert page_errors(explorer) == [] and explorer.failed == []
 
 
 def test_a_weight_change_rebalances_and_gives_the_package_mix(explorer):
@@ -150,4 +147,4 @@ def test_bad_input_shows_a_message_and_the_widget_recovers(explorer, text, words
     _type(page, 0, "0.2")
     assert _message(page) == ""
     _assert_shows(page, list(sa.rebalance(np.array([0.05, 0.25, 0.7]), 0, 0.2)))
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from conftest import KNOWN_CONSOLE_ERRORS, ROOT, load_page
+from conftest import ROOT, live_page, page_errors
 from selfattention.widgets.real_attention_explorer import PRESETS, RealAttentionExplorer
 
 PAGE = "chapters/10_real_model.html"
@@ -22,11 +22,7 @@ SELECTOR = ".sa-live-widget[data-sa-widget=real_attention]"
 
 @pytest.fixture
 def explorer(browser, site_url):
-    loaded = load_page(browser, site_url, PAGE)
-    loaded.page.wait_for_selector(f"{SELECTOR}[data-sa-live]", timeout=10_000)
-    loaded.page.locator(SELECTOR).scroll_into_view_if_needed()
-    yield loaded
-    loaded.page.context.close()
+    yield from live_page(browser, site_url, PAGE, SELECTOR)
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +52,6 @@ def _heatmap(page) -> dict:
 def _message(page) -> str:
     return _root(page).locator("[role=alert]").inner_text().strip()
 
-
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
 
 
 def _box(page, name):
@@ -103,7 +96,7 @@ def test_the_explorer_mounts_in_place_of_its_snapshot(explorer, built_state):
     assert state["sentence"] == PRESETS[0] and state["computed"] == {}
     _assert_shows(page, state["sentence"], state["layer"], state["head"])
     assert _root(page).locator("select").input_value() == PRESETS[0]
-    assert _errors(explorer) == [] and explorer.failed == [] and explorer.external == []
+    assert page_errors(explorer) == [] and explorer.failed == [] and explorer.external == []
 
 
 def test_every_control_gives_the_models_weights(explorer, built_state):
@@ -131,7 +124,7 @@ def test_every_control_gives_the_models_weights(explorer, built_state):
     _root(page).locator("select").select_option(PRESETS[2])
     assert _styles(page) == patched and len(set(patched)) > 5
     _assert_shows(page, PRESETS[2], 2, 0)
-    assert _message(page) == "" and _errors(explorer) == []
+    assert _message(page) == "" and page_errors(explorer) == []
 
 
 def _styles(page) -> list[str]:
@@ -168,7 +161,7 @@ def test_bad_input_shows_a_message_and_the_next_good_input_clears_it(explorer, b
     assert _root(page).locator("input.sa-real-box").input_value() == ""
     assert _box(page, "layer").input_value() == str(layer)
     assert _root(page).locator("[aria-invalid=true]").count() == 0
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_the_widget_fits_the_column_and_nothing_is_cut_off(explorer):

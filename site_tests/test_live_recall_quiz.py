@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import KNOWN_CONSOLE_ERRORS, ROOT, load_page
+from conftest import ROOT, live_page, page_errors
 from selfattention.widgets.recall_quiz import CARDS, LABELS, RecallQuiz
 
 PAGE = "chapters/12_review.html"
@@ -24,11 +24,7 @@ BOOL = next(i for i, card in enumerate(CARDS) if card.kind == "bool")
 
 @pytest.fixture
 def quiz(browser, site_url):
-    loaded = load_page(browser, site_url, PAGE)
-    loaded.page.wait_for_selector(f"{SELECTOR}[data-sa-live]", timeout=10_000)
-    loaded.page.locator(SELECTOR).scroll_into_view_if_needed()
-    yield loaded
-    loaded.page.context.close()
+    yield from live_page(browser, site_url, PAGE, SELECTOR)
 
 
 def _root(page):
@@ -38,9 +34,6 @@ def _root(page):
 def _message(page) -> str:
     return _root(page).locator(".sa-message[role=alert]").inner_text().strip()
 
-
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
 
 
 def _cell(page, i):
@@ -100,7 +93,7 @@ def test_the_quiz_mounts_in_place_of_its_snapshot(quiz):
     assert _root(page).locator("button.sa-quiz-cell").count() == len(CARDS)
     _assert_shows(page, RecallQuiz())
     assert _root(page).locator("input.sa-answer-box").is_hidden()  # card 1 is self-marked
-    assert _errors(quiz) == [] and quiz.failed == [] and quiz.external == []
+    assert page_errors(quiz) == [] and quiz.failed == [] and quiz.external == []
 
 
 def test_a_session_gives_the_package_status_and_score(quiz):
@@ -148,7 +141,7 @@ def test_a_session_gives_the_package_status_and_score(quiz):
     _action(page, "reset").click()
     reference.reset()
     _assert_shows(page, reference)
-    assert _message(page) == "" and _errors(quiz) == []
+    assert _message(page) == "" and page_errors(quiz) == []
 
 
 @pytest.mark.parametrize(
@@ -182,7 +175,7 @@ def test_empty_or_nonsense_answers_show_a_message_and_the_next_good_input_clears
     assert _message(page) == ""
     _assert_shows(page, reference)
     assert _root(page).locator("[aria-invalid=true]").count() == 0
-    assert _errors(quiz) == []
+    assert page_errors(quiz) == []
 
 
 def test_every_label_shows_in_full_and_the_widget_fits_the_column(quiz):
@@ -231,4 +224,4 @@ def test_every_label_shows_in_full_and_the_widget_fits_the_column(quiz):
     _check(page, "100x100")
     (ROOT / "_build" / "screenshots").mkdir(parents=True, exist_ok=True)
     _root(page).screenshot(path=str(ROOT / "_build" / "screenshots" / "live-recall-quiz.png"))
-    assert _errors(quiz) == []
+    assert page_errors(quiz) == []

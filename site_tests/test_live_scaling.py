@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import KNOWN_CONSOLE_ERRORS, ROOT, load_page
+from conftest import ROOT, live_page, page_errors
 from selfattention.scaling import D_K_VALUES
 from selfattention.widgets.scaling_explorer import ScalingExplorer
 
@@ -27,11 +27,7 @@ def reference():
 
 @pytest.fixture
 def explorer(browser, site_url):
-    loaded = load_page(browser, site_url, PAGE)
-    loaded.page.wait_for_selector(f"{SELECTOR}[data-sa-live]", timeout=10_000)
-    loaded.page.locator(SELECTOR).scroll_into_view_if_needed()
-    yield loaded
-    loaded.page.context.close()
+    yield from live_page(browser, site_url, PAGE, SELECTOR)
 
 
 def _root(page):
@@ -41,9 +37,6 @@ def _root(page):
 def _message(page) -> str:
     return _root(page).locator("[role=alert]").inner_text().strip()
 
-
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
 
 
 def _type(page, text):
@@ -99,7 +92,7 @@ def test_the_explorer_mounts_in_place_of_its_snapshot(explorer, reference):
     assert page.locator(f"{SELECTOR} label", has_text="divide scores by √d_k").count() == 1
     _assert_shows(page, reference)  # the chapter's explorer: d_k = 64, not scaled
     assert _message(page) == ""
-    assert _errors(explorer) == [] and explorer.failed == [] and explorer.external == []
+    assert page_errors(explorer) == [] and explorer.failed == [] and explorer.external == []
 
 
 def test_every_control_gives_the_package_numbers(explorer, reference):
@@ -120,7 +113,7 @@ def test_every_control_gives_the_package_numbers(explorer, reference):
     for index, d_k in enumerate(D_K_VALUES):
         slider.fill(str(index))
         _assert_shows(page, reference, d_k=d_k)
-    assert _message(page) == "" and _errors(explorer) == []
+    assert _message(page) == "" and page_errors(explorer) == []
 
 
 @pytest.mark.parametrize(
@@ -155,7 +148,7 @@ def test_typing_that_cannot_apply_is_refused_and_the_next_good_input_clears_it(
     _type(page, text)
     _type(page, "128")  # retyping the value in use clears the message too
     assert _message(page) == ""
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_text_is_legible_and_the_widget_fits_the_column(explorer):

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import selfattention as sa
-from conftest import KNOWN_CONSOLE_ERRORS, load_page
+from conftest import load_page, page_errors
 from selfattention.toy_task import VOCAB, example_from_text
 
 PAGE = "chapters/09_learning_the_weights.html"
@@ -93,9 +93,6 @@ def _assert_shows(page, index: int, text: str) -> dict:
     return shown
 
 
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
-
 
 def _message(page) -> str:
     return _root(page).locator("[role=alert]").inner_text().strip()
@@ -119,7 +116,7 @@ def test_the_explorer_mounts_in_place_of_its_snapshot(explorer):
     assert shown["chosen"] == [state["presets"][0]] and shown["typed"] == state["presets"][0]
     for control in _root(page).locator("input").all():
         assert control.get_attribute("aria-label") or control.get_attribute("id")
-    assert _errors(explorer) == [] and explorer.failed == [] and explorer.external == []
+    assert page_errors(explorer) == [] and explorer.failed == [] and explorer.external == []
 
 
 def test_the_slider_scrubs_through_the_checkpoints(explorer):
@@ -178,7 +175,7 @@ def test_bad_input_shows_a_message_and_the_widget_recovers(explorer, selector, t
     shown = _assert_shows(page, 9, state["presets"][0])
     assert shown["typed"] == state["presets"][0]  # ...and the boxes show what is drawn again
     assert _root(page).locator(selector).get_attribute("aria-invalid") == "false"
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_it_fits_the_column_and_its_text_is_legible(explorer, screenshots):

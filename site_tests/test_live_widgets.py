@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import selfattention as sa
-from conftest import KNOWN_CONSOLE_ERRORS, load_page
+from conftest import load_page, page_errors
 
 PAGE = "chapters/04_softmax.html"
 TOKENS = ["love", "Apple", "phones"]
@@ -81,9 +81,6 @@ def _assert_shows(page, token_scores, shift=0.0, temperature=1.0):
     return rows
 
 
-def _errors(loaded) -> list[str]:
-    return [e for e in loaded.errors if not any(k in e for k in KNOWN_CONSOLE_ERRORS)]
-
 
 def test_the_explorer_mounts_in_place_of_its_snapshot(explorer):
     page = explorer.page
@@ -111,7 +108,7 @@ def test_print_shows_the_snapshot_instead_of_the_live_widget(explorer):
         page.emulate_media(media="screen")
     assert widget.locator(".sa-live-root").is_visible()
     assert _message(page) == ""
-    assert _errors(explorer) == [] and explorer.external == [] and explorer.failed == []
+    assert page_errors(explorer) == [] and explorer.external == [] and explorer.failed == []
 
 
 def test_moving_a_slider_redraws_bars_and_table_to_the_package_numbers(explorer):
@@ -123,7 +120,7 @@ def test_moving_a_slider_redraws_bars_and_table_to_the_package_numbers(explorer)
     _sliders(page).nth(4).fill("0.5")
     assert _boxes(page).nth(4).input_value() == "3.16"
     _assert_shows(page, [6.0, 3.0, 6.0], temperature=3.16)
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []
 
 
 def test_a_typed_value_is_used_exactly(explorer):
@@ -173,4 +170,4 @@ def test_bad_input_shows_a_message_and_the_widget_recovers(explorer, box, text, 
     assert not page.locator(".sa-live .sa-message").is_visible()
     _assert_shows(page, [-2.5, 3.0, 4.0])
     assert _boxes(page).nth(box).get_attribute("aria-invalid") == "false"
-    assert _errors(explorer) == []
+    assert page_errors(explorer) == []

@@ -64,9 +64,33 @@ export function tokenize(sentence) {
  * `fold` maps each character whose str.casefold() differs from its str.lower() ("ß" ->
  * "ss", "ς" -> "σ"); every other character is lowered as Python lowers it.
  */
-export function wordKey(word, fold) {
+export function wordKey(word, fold = VOCABULARY_FOLD) {
   return Array.from(pyStrip(word).normalize("NFC"))
     .map((c) => (Object.hasOwn(fold, c) ? fold[c] : c.toLowerCase())).join("");
+}
+
+// Where str.casefold differs from str.lower in a way that can reach the toy (ASCII)
+// vocabulary: enough for the explorers that accept only its words (mask, attention).
+export const VOCABULARY_FOLD = { "ß": "ss", "ẞ": "ss", "ſ": "s", "ﬀ": "ff", "ﬁ": "fi",
+                                 "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st" };
+
+/**
+ * The tokens and vectors of a sentence, with the toy vocabulary only (mask_explorer.embed_known):
+ * {tokens, x (T, d_model)}. Throws for no words, a word it does not know, or too many.
+ */
+export function embedKnown(sentence, vocabulary, maxTokens) {
+  if (typeof sentence !== "string") fail(`sentence must be a str, got ${typeof sentence}`);
+  const tokens = tokenize(sentence);
+  if (tokens.length === 0) fail("the sentence has no words: type words such as 'I love Apple phones'");
+  const unknown = tokens.find((word) => !Object.hasOwn(vocabulary, wordKey(word)));
+  if (unknown !== undefined) {
+    fail(`'${unknown}' is not in the toy vocabulary; use the words it knows: ` +
+         `${Object.keys(vocabulary).sort().join(", ")}`);
+  }
+  if (tokens.length > maxTokens) {
+    fail(`the sentence has ${tokens.length} tokens; the explorer shows at most ${maxTokens}`);
+  }
+  return { tokens, x: tokens.map((word) => [...vocabulary[wordKey(word)]]) };
 }
 
 /** Each character's casefold as wordKey computes it (for the test over all of Unicode). */

@@ -12,64 +12,11 @@
 
 import { matmul, scaledDotProductAttention } from "./attention_math.js";
 import { bindState, createFrame, formatG, h, numberControl, uid } from "./frame.js";
+import { embedKnown as embedSentence, tokenize } from "./embeddings.js";
 import { formatFixed, heatmapTable } from "./tables.js";
 
 function fail(message) {
   throw new Error(message);
-}
-
-// -- the package's tokenize and embed rule (selfattention.embeddings) -------------------
-
-const LETTER = /^\p{L}$/u; // Python's str.isalpha: categories Lu, Ll, Lt, Lm, Lo
-const MARK = /^\p{M}$/u;
-// Where str.casefold differs from toLowerCase in a way that can reach the (ASCII) vocabulary.
-const FOLD = { "ß": "ss", "ẞ": "ss", "ſ": "s", "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi",
-               "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st" };
-
-/** Word tokens of a sentence, as selfattention.embeddings.tokenize (NFC; letters, marks, one '). */
-export function tokenize(sentence) {
-  if (typeof sentence !== "string") fail(`sentence must be a string, got ${typeof sentence}`);
-  const chars = Array.from(sentence.normalize("NFC")); // code points, as Python indexes them
-  const letter = (c) => c !== undefined && LETTER.test(c);
-  const wordEnd = (start) => {
-    let end = start;
-    while (end < chars.length && (LETTER.test(chars[end]) || MARK.test(chars[end]))) end += 1;
-    return end;
-  };
-  const tokens = [];
-  let i = 0;
-  while (i < chars.length) {
-    if (!letter(chars[i])) { i += 1; continue; }
-    let end = wordEnd(i);
-    if (chars[end] === "'" && letter(chars[end + 1])) end = wordEnd(end + 1);
-    tokens.push(chars.slice(i, end).join(""));
-    i = end;
-  }
-  return tokens;
-}
-
-/** The vocabulary key of a word: NFC form, case folded (embeddings._key). */
-export function wordKey(word) {
-  return Array.from(word.trim().normalize("NFC").toLowerCase()).map((c) => FOLD[c] ?? c).join("");
-}
-
-/**
- * The tokens and vectors of a sentence, with the toy vocabulary only:
- * {tokens, x (T, d_model)}. Throws for no words, too many, or a word it does not know.
- */
-export function embedSentence(sentence, vocabulary, maxTokens) {
-  if (typeof sentence !== "string") fail(`sentence must be a str, got ${typeof sentence}`);
-  const tokens = tokenize(sentence);
-  if (tokens.length === 0) fail("the sentence has no words: type words such as 'I love Apple phones'");
-  const unknown = tokens.find((word) => !Object.hasOwn(vocabulary, wordKey(word)));
-  if (unknown !== undefined) {
-    fail(`'${unknown}' is not in the toy vocabulary; use the words it knows: ` +
-         `${Object.keys(vocabulary).sort().join(", ")}`);
-  }
-  if (tokens.length > maxTokens) {
-    fail(`the sentence has ${tokens.length} tokens; the explorer shows at most ${maxTokens}`);
-  }
-  return { tokens, x: tokens.map((word) => [...vocabulary[wordKey(word)]]) };
 }
 
 // -- masks and heads ---------------------------------------------------------------------
