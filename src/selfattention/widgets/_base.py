@@ -42,14 +42,17 @@ from typing import Any, ClassVar
 import anywidget
 import traitlets
 
+from .._arrays import check_int as _check_int
 from .._arrays import check_number as _check_number
 
 __all__ = [
+    "Checked",
     "InvalidState",
     "InvalidType",
     "LiveWidget",
     "bundle_esm",
     "check_number",
+    "check_whole",
     "check_numbers",
     "check_words",
     "js_source",
@@ -131,6 +134,29 @@ def check_number(value: Any, name: str, low: float, high: float) -> float:
         raise InvalidType(str(exc)) from None
     except ValueError as exc:
         raise InvalidState(str(exc)) from None
+
+
+def check_whole(value: Any, name: str, low: int, high: int) -> int:
+    """``value`` as an int, if it is a whole number in [low, high] (a bool is not).
+
+    :func:`selfattention._arrays.check_int`, with the trait-aware errors of
+    :func:`check_number`.
+    """
+    try:
+        return _check_int(value, name, minimum=low, maximum=high)
+    except TypeError as exc:
+        raise InvalidType(str(exc)) from None
+    except ValueError as exc:
+        raise InvalidState(str(exc)) from None
+
+
+class Checked(traitlets.Any):
+    """A trait whose every value, None included, goes to its validator.
+
+    (``traitlets.Any`` lets None past the validator.)
+    """
+
+    allow_none = False
 
 
 def check_numbers(values: Any, name: str, low: float, high: float) -> list[float]:
@@ -223,12 +249,20 @@ class LiveWidget(anywidget.AnyWidget):
             self.error = ""
 
     def set_state(self, sync_data):
-        """Apply a state sent by the front end; refuse it whole if any value is unusable."""
-        try:
-            super().set_state(sync_data)
-        except traitlets.TraitError as exc:  # traitlets has rolled the update back
-            self.error = str(exc)
-            self.send_state([key for key in sync_data if key in self.keys])
+        """Apply a state sent by the front end; refuse it whole if any value is unusable.
+
+        A good state clears the message even when it changes nothing (say, the state the
+        kernel kept after refusing another): it fires no observer, so the error is cleared
+        first, and set again if this state is refused too.
+        """
+        with self.hold_sync():
+            if any(key in self._state_traits for key in sync_data):
+                self.error = ""
+            try:
+                super().set_state(sync_data)
+            except traitlets.TraitError as exc:  # traitlets has rolled the update back
+                self.error = str(exc)
+                self.send_state([key for key in sync_data if key in self.keys])
 
     # -- the page ---------------------------------------------------------------
 

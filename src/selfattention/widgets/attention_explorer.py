@@ -430,14 +430,6 @@ class AttentionExplorer(LiveWidget):
             self._checked = (key, _compute(state))
         return self._checked[1]
 
-    def set_state(self, sync_data):
-        """Apply a state from the front end; a good one clears the message, even unchanged."""
-        if not any(key in self._state_traits for key in sync_data):
-            return super().set_state(sync_data)
-        with self.hold_sync():
-            self.error = ""
-            super().set_state(sync_data)
-
     def _fixed_traits(self) -> tuple[str, ...]:
         return ("presets", "vocabulary", "features", "toy", "limits")
 

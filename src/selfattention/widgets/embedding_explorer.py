@@ -251,14 +251,6 @@ class EmbeddingExplorer(LiveWidget):
     def _valid_y(self, proposal):
         return _feature(proposal["value"], "y_feature")
 
-    def set_state(self, sync_data):
-        """Apply a state from the front end; a good one clears the message, even unchanged."""
-        if not any(key in self._state_traits for key in sync_data):
-            return super().set_state(sync_data)
-        with self.hold_sync():
-            self.error = ""
-            super().set_state(sync_data)
-
     def _fixed_traits(self) -> tuple[str, ...]:
         return ("vocabulary", "features", "presets", "fold", "choices")
 

@@ -26,7 +26,7 @@ from ..attention import causal_mask
 from ..embeddings import FEATURES, SENTENCES, VOCABULARY, embed_sentence
 from ..multihead import multi_head_attention, padding_mask
 from ..plotting import figure_png, heatmap, new_figure
-from ._base import InvalidState, InvalidType, LiveWidget
+from ._base import InvalidState, InvalidType, LiveWidget, check_whole
 from ._live import snapshot_html
 
 __all__ = ["MaskExplorer", "MASK_KINDS", "HEAD_CHOICES", "MAX_TOKENS", "PAD_LABEL"]
@@ -113,15 +113,6 @@ def allowed_pairs(kind: str, n_tokens: int, pad: int) -> np.ndarray:
     keep = padding_mask([n_tokens - pad], n_tokens)[0]  # (T,)
     # the same keys are hidden from every query: (T,) -> (T, T)
     return np.broadcast_to(keep, (n_tokens, n_tokens)).copy()
-
-
-def _whole(value: Any, name: str, low: int, high: int) -> int:
-    try:
-        return check_int(value, name, minimum=low, maximum=high)
-    except TypeError as exc:
-        raise InvalidType(str(exc)) from None
-    except ValueError as exc:
-        raise InvalidState(str(exc)) from None
 
 
 class MaskExplorer(LiveWidget):
@@ -232,28 +223,16 @@ class MaskExplorer(LiveWidget):
 
     @traitlets.validate("n_heads")
     def _valid_heads(self, proposal):
-        n_heads = _whole(proposal["value"], "n_heads", 1, max(HEAD_CHOICES))
+        n_heads = check_whole(proposal["value"], "n_heads", 1, max(HEAD_CHOICES))
         if n_heads not in HEAD_CHOICES:
             raise InvalidState(f"n_heads must be one of {HEAD_CHOICES}, got {n_heads!r}")
         return n_heads
 
     @traitlets.validate("pad")
     def _valid_pad(self, proposal):
-        pad = _whole(proposal["value"], "pad", 1, MAX_TOKENS - 1)
+        pad = check_whole(proposal["value"], "pad", 1, MAX_TOKENS - 1)
         self._check_padding(self.sentence, self.mask, pad)
         return pad
-
-    def set_state(self, sync_data):
-        """Apply a state from the front end; a good one clears the message, even unchanged.
-
-        (A good state that changes no trait, say the one the kernel kept after refusing
-        another, would otherwise leave the old message up: issue 12's stale messages.)
-        """
-        if not any(key in self._state_traits for key in sync_data):
-            return super().set_state(sync_data)
-        with self.hold_sync():
-            self.error = ""
-            super().set_state(sync_data)
 
     def _fixed_traits(self) -> tuple[str, ...]:
         return ("presets", "vocabulary", "features", "projections", "choices")

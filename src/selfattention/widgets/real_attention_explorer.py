@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import traitlets
@@ -33,7 +32,7 @@ import traitlets
 from .._arrays import check_int
 from ..plotting import figure_png, heatmap, new_figure
 from ..pretrained import _check_sentence, encode_sentence, load_pretrained
-from ._base import InvalidState, InvalidType, LiveWidget
+from ._base import Checked, InvalidState, InvalidType, LiveWidget, check_whole
 from ._live import snapshot_html
 
 __all__ = [
@@ -152,21 +151,6 @@ def special_share(tokens: Sequence[str], hundredths) -> float:
     return total / len(tokens)
 
 
-def _whole(value: Any, name: str, low: int, high: int) -> int:
-    try:
-        return check_int(value, name, minimum=low, maximum=high)
-    except TypeError as exc:
-        raise InvalidType(str(exc)) from None
-    except ValueError as exc:
-        raise InvalidState(str(exc)) from None
-
-
-class _Checked(traitlets.Any):
-    """Any value, None included, goes to the trait's validator (traitlets.Any lets None by)."""
-
-    allow_none = False
-
-
 class RealAttentionExplorer(LiveWidget):
     """Pick or type a sentence, pick a layer and a head, see that head's attention.
 
@@ -202,9 +186,9 @@ class RealAttentionExplorer(LiveWidget):
     _module = "real_attention"
     _state_traits = ("sentence", "layer", "head")
 
-    sentence = _Checked("").tag(sync=True)  # checked by _valid_sentence
-    layer = _Checked(0).tag(sync=True)  # checked by _valid_layer
-    head = _Checked(0).tag(sync=True)  # checked by _valid_head
+    sentence = Checked("").tag(sync=True)  # checked by _valid_sentence
+    layer = Checked(0).tag(sync=True)  # checked by _valid_layer
+    head = Checked(0).tag(sync=True)  # checked by _valid_head
     presets = traitlets.List(read_only=True).tag(sync=True)
     model = traitlets.Dict(read_only=True).tag(sync=True)
     computed = traitlets.Dict({}).tag(sync=True)  # the latest typed sentence's payload
@@ -262,19 +246,11 @@ class RealAttentionExplorer(LiveWidget):
 
     @traitlets.validate("layer")
     def _valid_layer(self, proposal):
-        return _whole(proposal["value"], "layer", 0, self.n_layers - 1)
+        return check_whole(proposal["value"], "layer", 0, self.n_layers - 1)
 
     @traitlets.validate("head")
     def _valid_head(self, proposal):
-        return _whole(proposal["value"], "head", 0, self.n_heads - 1)
-
-    def set_state(self, sync_data):
-        """Apply a state from the front end; a good one clears the message, even unchanged."""
-        if not any(key in self._state_traits for key in sync_data):
-            return super().set_state(sync_data)
-        with self.hold_sync():
-            self.error = ""
-            super().set_state(sync_data)
+        return check_whole(proposal["value"], "head", 0, self.n_heads - 1)
 
     def _on_message(self, _widget, content, _buffers) -> None:
         """The front end asks for a typed sentence: run the model, send its weights."""

@@ -397,14 +397,6 @@ class RecallQuiz(LiveWidget):
             check_answer(card, text, i + 1)
         return attempts
 
-    def set_state(self, sync_data):
-        """Apply a state from the front end; a good one clears the message, even unchanged."""
-        if not any(key in self._state_traits for key in sync_data):
-            return super().set_state(sync_data)
-        with self.hold_sync():
-            self.error = ""
-            super().set_state(sync_data)
-
     def _fixed_traits(self) -> tuple[str, ...]:
         return ("deck", "labels")
 

@@ -31,7 +31,7 @@ from .._arrays import check_int
 from ..plotting import figure_png, new_figure
 from ..scaling import D_K_VALUES, attention_rows, sample_scores, softmax_statistics
 from ..softmax import entropy, softmax
-from ._base import InvalidState, InvalidType, LiveWidget
+from ._base import Checked, InvalidState, InvalidType, LiveWidget, check_whole
 from ._live import snapshot_html
 
 __all__ = ["ScalingExplorer", "N_SAMPLES", "N_ROWS", "EDGES", "decode_float32", "encode_float32"]
@@ -57,23 +57,8 @@ def decode_float32(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype="<f4").astype(np.float64)
 
 
-class _Checked(traitlets.Any):
-    """Any value, None included, goes to the trait's validator (traitlets.Any lets None by)."""
-
-    allow_none = False
-
-
-def _whole(value: Any, name: str, low: int, high: int) -> int:
-    try:
-        return check_int(value, name, minimum=low, maximum=high)
-    except TypeError as exc:
-        raise InvalidType(str(exc)) from None
-    except ValueError as exc:
-        raise InvalidState(str(exc)) from None
-
-
 def _check_d_k(value: Any) -> int:
-    d_k = _whole(value, "d_k", D_K_VALUES[0], D_K_VALUES[-1])
+    d_k = check_whole(value, "d_k", D_K_VALUES[0], D_K_VALUES[-1])
     if d_k not in D_K_VALUES:
         raise InvalidState(
             f"d_k must be a power of two from {D_K_VALUES[0]} to {D_K_VALUES[-1]} "
@@ -132,8 +117,8 @@ class ScalingExplorer(LiveWidget):
     _module = "scaling"
     _state_traits = ("d_k", "scaling")
 
-    d_k = _Checked(64).tag(sync=True)  # checked by _valid_d_k
-    scaling = _Checked(False).tag(sync=True)  # checked by _valid_scaling
+    d_k = Checked(64).tag(sync=True)  # checked by _valid_d_k
+    scaling = Checked(False).tag(sync=True)  # checked by _valid_scaling
     data = traitlets.Dict(read_only=True).tag(sync=True)
 
     def __init__(self, d_k: int = 64, scaling: bool = False, *, T: int = 8, seed: int = 0):
@@ -177,14 +162,6 @@ class ScalingExplorer(LiveWidget):
     @traitlets.validate("scaling")
     def _valid_scaling(self, proposal):
         return _check_scaling(proposal["value"])
-
-    def set_state(self, sync_data):
-        """Apply a state from the front end; a good one clears an older message, even unchanged."""
-        if not any(key in self._state_traits for key in sync_data):
-            return super().set_state(sync_data)
-        with self.hold_sync():
-            self.error = ""
-            super().set_state(sync_data)
 
     def _fixed_traits(self) -> tuple[str, ...]:
         return ("data",)

@@ -29,7 +29,7 @@ from .._arrays import check_int
 from ..plotting import CMAP, figure_png, heatmap, new_figure
 from ..toy_task import AMBIGUOUS, CONTEXT_WORDS, LABELS, PAD, VOCAB, Example, example_from_text
 from ..training import TrainingRun, sentence_attention
-from ._base import InvalidState, InvalidType, LiveWidget
+from ._base import Checked, InvalidState, InvalidType, LiveWidget
 from ._live import snapshot_html
 
 __all__ = ["TrainingExplorer", "MAX_SENTENCES", "MAX_TOKENS"]
@@ -80,12 +80,6 @@ def _check_length(example: Example, name: str) -> Example:
     return example
 
 
-class _Checked(traitlets.Any):
-    """Any value, None included, goes to the trait's validator (traitlets.Any lets None by)."""
-
-    allow_none = False
-
-
 class TrainingExplorer(LiveWidget):
     """Move through training and watch one sentence's attention take shape.
 
@@ -122,8 +116,8 @@ class TrainingExplorer(LiveWidget):
     _module = "training"
     _state_traits = ("checkpoint", "sentence")
 
-    checkpoint = _Checked(0).tag(sync=True)  # checked by _valid_checkpoint
-    sentence = _Checked("").tag(sync=True)  # checked by _valid_sentence
+    checkpoint = Checked(0).tag(sync=True)  # checked by _valid_checkpoint
+    sentence = Checked("").tag(sync=True)  # checked by _valid_sentence
     presets = traitlets.List(read_only=True).tag(sync=True)
     task = traitlets.Dict(read_only=True).tag(sync=True)
     training = traitlets.Dict(read_only=True).tag(sync=True)
@@ -223,17 +217,6 @@ class TrainingExplorer(LiveWidget):
         except ValueError as exc:
             raise InvalidState(str(exc)) from None
         return _check_length(example, "sentence")
-
-    def set_state(self, sync_data):
-        """Apply a state from the front end; a good one clears an older message.
-
-        A state that changes nothing (the reader picks the sentence already shown after
-        a refused one) fires no observer, so the base would keep the old message: here
-        the error is cleared first, and set again if this state is refused too.
-        """
-        with self.hold_sync():
-            self.error = ""
-            super().set_state(sync_data)
 
     # -- the reference computation ------------------------------------------------
 
