@@ -6,6 +6,9 @@ and reports each run of digits that is not inside maths, code, a glue role, a li
 target or HTML, and is not a structural reference (chapter 5, step 2, exercise 3,
 layer 2 head 7, a year, a list number, a name such as all-MiniLM-L6-v2).
 
+Figure alt texts (a cell's ``mystnb.image.alt``) are prose too: their numbers must be
+``{glued.NAME:SPEC}`` placeholders, which the book fills in (``_ext/glued_numbers.py``).
+
 Usage: python scripts/check_prose_numbers.py chapters/*.ipynb  (exit 1 if any found)
 """
 
@@ -23,6 +26,7 @@ _STRIP = [
     re.compile(r"\$\$.*?\$\$", re.S),  # display maths
     re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S),  # amsmath environments
     re.compile(r"(?<![\\$])\$(?!\s)(?:[^$\n]|\n(?!\n))+?(?<!\s)\$"),  # inline maths
+    re.compile(r"\{glued\.[^{}]*\}"),  # alt-text placeholders: {glued.coref1_w:.2f}
     re.compile(r"\{[a-z:-]+\}`[^`]*`"),  # roles: {glue:text}`x:.3f`, {term}`...`, {ref}`...`
     re.compile(r"`[^`\n]+`"),  # inline code
     re.compile(r"\]\([^)]*\)"),  # link targets
@@ -64,9 +68,10 @@ class Finding:
     cell: int
     number: str
     context: str
+    where: str = "markdown cell"
 
     def __str__(self) -> str:
-        return f"{self.path}: markdown cell {self.cell}: {self.number!r} in …{self.context}…"
+        return f"{self.path}: {self.where} {self.cell}: {self.number!r} in …{self.context}…"
 
 
 def prose_of(markdown: str) -> str:
@@ -97,11 +102,19 @@ def scan_notebook(path: Path) -> list[Finding]:
     cells = json.loads(Path(path).read_text())["cells"]
     findings = []
     for index, cell in enumerate(cells):
-        if cell["cell_type"] != "markdown":
-            continue
-        for number, context in typed_numbers("".join(cell["source"])):
-            findings.append(Finding(Path(path).name, index, number, context))
+        if cell["cell_type"] == "markdown":
+            for number, context in typed_numbers("".join(cell["source"])):
+                findings.append(Finding(Path(path).name, index, number, context))
+        alt = alt_text(cell)
+        if alt:
+            for number, context in typed_numbers(alt):
+                findings.append(Finding(Path(path).name, index, number, context, "alt text of cell"))
     return findings
+
+
+def alt_text(cell: dict) -> str:
+    """The figure alt text in a cell's metadata (``mystnb.image.alt``), or ''."""
+    return cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
 
 
 def main(paths: list[str]) -> int:

@@ -9,7 +9,9 @@ jupyterlab-myst evaluates the same expression in the kernel when the markdown ce
 from __future__ import annotations
 
 import html
+import json
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -46,3 +48,28 @@ def test_the_page_shows_each_value_as_python_formats_it(path):
     shown = [html.unescape(t) for t in re.findall(r'<span class="pasted-text">([^<]*)</span>', page)]
     assert shown == expected
     assert "{eval}" not in page
+
+
+def _alt_templates(path):
+    """The figure alt texts of a chapter's cells (``mystnb.image.alt``), in order."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    alts = [c.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt") for c in cells]
+    return [alt for alt in alts if alt]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_each_figure_alt_text_shows_the_glued_values(path):
+    """An alt text's ``{glued.NAME:SPEC}`` is filled in as ``str.format`` fills it."""
+    templates = _alt_templates(path)
+    if not templates:
+        pytest.skip("no figure with alt text")
+    values = SimpleNamespace(
+        **{name: literal_value(text) for name, (_, text) in glued_values(path).items()})
+    expected = [template.format(glued=values) for template in templates]
+    page = (SITE / "chapters" / f"{path.stem}.html").read_text(encoding="utf-8")
+    shown = [html.unescape(alt) for alt in re.findall(r'<img [^>]*\balt="([^"]*)"', page)]
+    assert not [alt for alt in shown if "{glued" in alt]
+    # each figure cell's alt text, in the order of the cells (a cell may draw several)
+    remaining = iter(shown)
+    missing = [alt for alt in expected if not any(alt == seen for seen in remaining)]
+    assert not missing, f"{path.name}: alt texts not on the page as expected: {missing}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -37,6 +38,20 @@ def test_glued_maths_and_code_numbers_are_not_prose():
         "See [the paper](https://arxiv.org/abs/1706.03762) and {term}`d_k <Head size>`."
     )
     assert numbers(text) == []
+
+
+def test_alt_text_placeholders_are_not_prose():
+    text = "it gives animal {glued.coref_w:.2f}, row {glued.rows[0][1]:.0f}, not 0.65"
+    assert numbers(text) == ["0.65"]
+
+
+def test_alt_texts_are_scanned(tmp_path):
+    cell = {"cell_type": "code", "source": [], "outputs": [],
+            "metadata": {"mystnb": {"image": {"alt": "bars at {glued.w:.2f} and 0.3"}}}}
+    notebook = tmp_path / "figure.ipynb"
+    notebook.write_text(json.dumps({"cells": [cell]}))
+    (finding,) = scanner.scan_notebook(notebook)
+    assert (finding.cell, finding.number, finding.where) == (0, "0.3", "alt text of cell")
 
 
 def test_structural_references_are_allowed():
