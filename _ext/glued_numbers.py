@@ -32,7 +32,6 @@ from myst_nb.ext.glue.utils import retrieve_glue_data
 from myst_nb.ext.utils import RoleBase
 from sphinx.util import logging
 
-
 from selfattention.book import literal_value, parse_expression
 
 

@@ -16,6 +16,7 @@ import pytest
 from js_helpers import JSError, assert_agrees
 from selfattention.scaling import D_K_VALUES
 from selfattention.softmax import entropy, softmax
+from selfattention.widgets._base import readable_number
 from selfattention.widgets.scaling_explorer import (
     EDGES,
     ScalingExplorer,
@@ -64,7 +65,8 @@ def test_the_chapter_opening_state(js, explorer):
     explorer.set_state({"d_k": 64, "scaling": False})
     shown = view(js, explorer)
     assert_same(shown, explorer)
-    assert "Median gradient size over 300 rows: " in js("summary", shown, module=MODULE)
+    assert "Median size of the gradient entering softmax, over 300 rows: " in js(
+        "summary", shown, module=MODULE)
 
 
 @pytest.mark.parametrize("seed, T", [(1, 8), (7, 2), (2026, 16)])
@@ -121,7 +123,25 @@ def test_statistics_agree_on_random_and_extreme_rows(js):
 ])
 def test_exponent_format_is_pythons(js, value, digits, text):
     assert f"{value:.{digits}e}" == text
-    assert js("formatE", value, digits, module=MODULE) == text
+    assert js("formatE", value, digits, module="tables.js") == text
+
+
+@pytest.mark.parametrize("value, text", [
+    (2.5e-2, "0.0250"), (0.30288, "0.303"), (8.5e-7, "8.50 × 10⁻⁷"), (1.0, "1.00"),
+    (312.4, "312"), (123456.0, "123456"), (9.9996e-4, "0.00100"), (-4.2e-12, "-4.20 × 10⁻¹²"),
+    (0.0, "0"),
+])
+def test_readable_numbers_have_no_code_notation(js, value, text):
+    assert readable_number(value) == text
+    assert js("formatReadable", value, module="tables.js") == text
+
+
+def test_readable_numbers_agree_with_python_at_every_scale(js):
+    rng = np.random.default_rng(11)
+    values = (rng.normal(size=300) * 10.0 ** rng.integers(-12, 6, size=300)).tolist()
+    for digits in (2, 3, 4):
+        shown = [js("formatReadable", v, digits, module="tables.js") for v in values]
+        assert shown == [readable_number(v, digits) for v in values]
 
 
 @pytest.mark.parametrize("text", ["2", "4", "64", " 1024 ", "+128", "512.0", "6.4e1"])

@@ -109,6 +109,10 @@ def test_a_typed_sentence_of_known_words():
         ({"pad": 2.0}, "pad must be an int"),
         ({"mask": "padding", "pad": 4}, "leaves no real token"),
         ({"mask": "padding", "pad": 2, "sentence": "I love"}, "leaves no real token"),
+        ({"sentence": None}, "sentence must be a str"),
+        ({"mask": None}, "mask must be one of"),
+        ({"n_heads": None}, "n_heads must be an int"),
+        ({"pad": None}, "pad must be an int"),
     ],
 )
 def test_a_bad_state_from_the_front_end_is_refused_whole(state, words):
@@ -151,6 +155,8 @@ def test_a_cell_setting_a_bad_value_raises_and_changes_nothing():
         explorer.sentence = "zebra"
     with pytest.raises(TypeError, match="sentence"):
         explorer.sentence = 4
+    with pytest.raises(TypeError, match="sentence must be a str, got NoneType"):
+        explorer.sentence = None  # a plain Any trait would let None past its validator
     assert explorer.pad == 1 and explorer.sentence == "I love Apple phones"
     np.testing.assert_array_equal(explorer.weights, before)
 

@@ -229,7 +229,7 @@ def test_snapshot_follows_the_state_and_its_text_is_at_least_10_px():
     html = explorer.snapshot()
     assert "data:image/png;base64," in html
     assert "Three panels for d_k = 32, scores not scaled" in html
-    assert "Median gradient size over 300 rows" in html
+    assert "Median size of the gradient entering softmax, over 300 rows" in html
     page = explorer.page_html()
     assert 'data-sa-widget="scaling"' in page and "sa-widget-state" in page
     fig = explorer._figure

@@ -26,7 +26,7 @@ from ..attention import causal_mask
 from ..embeddings import FEATURES, SENTENCES, VOCABULARY, embed_sentence
 from ..multihead import multi_head_attention, padding_mask
 from ..plotting import figure_png, heatmap, new_figure
-from ._base import InvalidState, InvalidType, LiveWidget, check_whole
+from ._base import Checked, InvalidState, InvalidType, LiveWidget, check_whole
 from ._live import snapshot_html
 
 __all__ = ["MaskExplorer", "MASK_KINDS", "HEAD_CHOICES", "MAX_TOKENS", "PAD_LABEL"]
@@ -150,11 +150,11 @@ class MaskExplorer(LiveWidget):
     _module = "mask"
     _state_traits = ("sentence", "mask", "n_heads", "pad")
 
-    # Any: each is checked by its validator below, whose messages name it
-    sentence = traitlets.Any("").tag(sync=True)
-    mask = traitlets.Any("").tag(sync=True)
-    n_heads = traitlets.Any().tag(sync=True)
-    pad = traitlets.Any().tag(sync=True)
+    # each is checked by its validator below (None too), whose messages name it
+    sentence = Checked(SENTENCES["apple phones"]).tag(sync=True)
+    mask = Checked("causal").tag(sync=True)
+    n_heads = Checked(2).tag(sync=True)
+    pad = Checked(1).tag(sync=True)
     presets = traitlets.List(read_only=True).tag(sync=True)
     vocabulary = traitlets.Dict(read_only=True).tag(sync=True)
     features = traitlets.List(read_only=True).tag(sync=True)

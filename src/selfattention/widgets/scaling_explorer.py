@@ -31,7 +31,14 @@ from .._arrays import check_int
 from ..plotting import figure_png, new_figure
 from ..scaling import D_K_VALUES, attention_rows, sample_scores, softmax_statistics
 from ..softmax import entropy, softmax
-from ._base import Checked, InvalidState, InvalidType, LiveWidget, check_whole
+from ._base import (
+    Checked,
+    InvalidState,
+    InvalidType,
+    LiveWidget,
+    check_whole,
+    readable_number,
+)
 from ._live import snapshot_html
 
 __all__ = ["ScalingExplorer", "N_SAMPLES", "N_ROWS", "EDGES", "decode_float32", "encode_float32"]
@@ -196,9 +203,9 @@ class ScalingExplorer(LiveWidget):
             f"deviation {s['score_std']:.2f} (√d_k = {math.sqrt(s['d_k']):.2f}). The query shown "
             f"gives its largest weight {s['weights'].max():.3f} to one key (entropy "
             f"{s['entropy']:.3f} nats; an even split over {self.T} keys would be "
-            f"{math.log(self.T):.3f}). Median gradient size over {N_ROWS} rows: "
-            f"{s['grad_norm']:.2e} ({'without' if s['scaled'] else 'with'} scaling: "
-            f"{other:.2e})."
+            f"{math.log(self.T):.3f}). Median size of the gradient entering softmax, over "
+            f"{N_ROWS} rows: {readable_number(s['grad_norm'])} "
+            f"({'without' if s['scaled'] else 'with'} scaling: {readable_number(other)})."
         )
 
     def describe(self) -> str:
@@ -210,8 +217,9 @@ class ScalingExplorer(LiveWidget):
             f"Three panels for d_k = {s['d_k']}, scores {how}. Left: histogram of "
             f"{N_SAMPLES} scores with standard deviation {s['score_std']:.1f}, on a fixed axis "
             f"from -100 to 100. Middle: one query's weights over {self.T} keys: {weights}. "
-            f"Right: median gradient size against d_k on log axes; the unscaled curve falls "
-            f"steeply, the scaled one stays flat; a star marks {s['grad_norm']:.2e}."
+            f"Right: median size of the gradient entering softmax against d_k on log axes; "
+            f"the unscaled curve falls steeply, the scaled one stays flat; a star marks "
+            f"{readable_number(s['grad_norm'])}."
         )
 
     # -- the static snapshot (drawn on display, never per change) -------------------

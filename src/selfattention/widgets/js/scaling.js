@@ -14,7 +14,7 @@
 
 import { softmax } from "./attention_math.js";
 import { bindState, checkRange, createFrame, formatG, h, parseNumber, s, uid } from "./frame.js";
-import { formatFixed, heatmapTable } from "./tables.js";
+import { formatFixed, formatReadable, heatmapTable } from "./tables.js";
 
 function fail(message) {
   throw new Error(message);
@@ -106,13 +106,6 @@ export function parseDK(text, values) {
   return checkDK(parseNumber(text, "d_k"), values);
 }
 
-/** Python's f"{value:.{digits}e}": "2.50e-02", not JS's "2.50e-2". */
-export function formatE(value, digits = 2) {
-  const [mantissa, exponent] = value.toExponential(digits).split("e");
-  const e = Number(exponent);
-  return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
-}
-
 /** Everything the panels show for a state {d_k, scaling}; throws, drawing nothing, for a bad one. */
 export function computeView(state, data) {
   const dK = checkDK(state.d_k, data.d_k_values);
@@ -152,8 +145,9 @@ export function summary(view) {
     `${formatFixed(view.scoreStd, 2)} (√d_k = ${formatFixed(Math.sqrt(view.d_k), 2)}). The query shown ` +
     `gives its largest weight ${formatFixed(Math.max(...view.weights), 3)} to one key (entropy ` +
     `${formatFixed(view.entropy, 3)} nats; an even split over ${view.T} keys would be ` +
-    `${formatFixed(Math.log(view.T), 3)}). Median gradient size over ${view.nRows} rows: ` +
-    `${formatE(view.gradNorm)} (${view.scaled ? "without" : "with"} scaling: ${formatE(view.otherGradNorm)}).`;
+    `${formatFixed(Math.log(view.T), 3)}). Median size of the gradient entering softmax, over ` +
+    `${view.nRows} rows: ${formatReadable(view.gradNorm)} ` +
+    `(${view.scaled ? "without" : "with"} scaling: ${formatReadable(view.otherGradNorm)}).`;
 }
 
 /** The three panels in one sentence (ScalingExplorer.describe, the snapshot's alt text). */
@@ -162,9 +156,9 @@ export function describe(view) {
   const weights = view.weights.map((w) => formatFixed(w, 2)).join(", ");
   return `Three panels for d_k = ${view.d_k}, scores ${how}. Left: histogram of ${view.nSamples} ` +
     `scores with standard deviation ${formatFixed(view.scoreStd, 1)}, on a fixed axis from -100 to 100. ` +
-    `Middle: one query's weights over ${view.T} keys: ${weights}. Right: median gradient size against ` +
-    `d_k on log axes; the unscaled curve falls steeply, the scaled one stays flat; a star marks ` +
-    `${formatE(view.gradNorm)}.`;
+    `Middle: one query's weights over ${view.T} keys: ${weights}. Right: median size of the gradient ` +
+    `entering softmax against d_k on log axes; the unscaled curve falls steeply, the scaled one ` +
+    `stays flat; a star marks ${formatReadable(view.gradNorm)}.`;
 }
 
 // -- drawing -------------------------------------------------------------------------------

@@ -92,6 +92,27 @@ export function formatFixed(value, digits = 2, sign = false) {
   return sign && !text.startsWith("-") ? `+${text}` : text;
 }
 
+const SUPERSCRIPTS = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+/**
+ * `value` to `digits` significant digits for a reader (_base.readable_number): "0.0250",
+ * "312"; below a thousandth "8.50 × 10⁻⁷", never code notation.
+ */
+export function formatReadable(value, digits = 3) {
+  if (value === 0) return "0";
+  const [mantissa, exponentText] = formatE(value, digits - 1).split("e");
+  const power = Number(exponentText);
+  if (power < -3) return `${mantissa} × 10${[...String(power)].map((c) => SUPERSCRIPTS[c]).join("")}`;
+  return formatFixed(value, Math.max(0, digits - 1 - power));
+}
+
+/** Python's f"{value:.{digits}e}": "2.50e-02", not JS's "2.50e-2". */
+export function formatE(value, digits = 2) {
+  const [mantissa, exponent] = value.toExponential(digits).split("e");
+  const e = Number(exponent);
+  return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+}
+
 function checkGrid(matrix, rows, cols, name) {
   if (!Array.isArray(matrix) || matrix.length === 0) throw new Error(`${name} is empty`);
   if (matrix.length !== rows.length || matrix.some((row) => row.length !== cols.length)) {
