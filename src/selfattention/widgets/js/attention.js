@@ -14,7 +14,7 @@
 import { selfAttention } from "./attention_math.js";
 import { bindState, createFrame, formatG, h, numberControl, uid } from "./frame.js";
 import { embedKnown as embedSentence, tokenize } from "./embeddings.js";
-import { formatFixed, heatmapTable, numberTable } from "./tables.js";
+import { formatFixed, heatmapTable, numberTable, showTables } from "./tables.js";
 
 export const KEYS = ["tokens", "x", "w_q", "w_k", "w_v", "scaling", "temperature", "note"];
 const MATRICES = { x: "X", w_q: "W_Q", w_k: "W_K", w_v: "W_V" };
@@ -277,33 +277,6 @@ function injectCss(doc) {
   style.id = "sa-attention-style";
   style.textContent = CSS;
   doc.head.appendChild(style);
-}
-
-// A redraw of tables of the same shape copies the new cells' text and colours into the
-// tables on screen instead of replacing them: less style and layout work (as mask.js).
-function sameShape(table, old) {
-  if (!old || old.tagName !== "TABLE") return false;
-  const a = table.querySelectorAll("th, td"), b = old.querySelectorAll("th, td");
-  return a.length === b.length && [...a].every((cell, k) => cell.tagName === b[k].tagName &&
-    (cell.tagName === "TD" || cell.textContent === b[k].textContent));
-}
-
-function patch(old, table) {
-  if (old.caption.textContent !== table.caption.textContent) old.caption.textContent = table.caption.textContent;
-  const fresh = table.querySelectorAll("td"), shown = old.querySelectorAll("td");
-  fresh.forEach((cell, k) => {
-    const target = shown[k];
-    if (target.textContent !== cell.textContent) target.textContent = cell.textContent;
-    const style = cell.getAttribute("style");
-    if (target.getAttribute("style") !== style) target.setAttribute("style", style ?? "");
-  });
-}
-
-function showTables(holder, tables) {
-  const same = tables.length === holder.children.length &&
-    tables.every((table, k) => sameShape(table, holder.children[k]));
-  if (same) tables.forEach((table, k) => patch(holder.children[k], table));
-  else holder.replaceChildren(...tables);
 }
 
 function fitBox(area) {

@@ -12,7 +12,7 @@
 
 import { scaledDotProductAttention } from "./attention_math.js";
 import { bindState, createFrame, formatG, h, numberControl } from "./frame.js";
-import { cellColour, formatFixed, heatmapTable, numberTable } from "./tables.js";
+import { formatFixed, heatmapTable, numberTable, showTables } from "./tables.js";
 
 const SYMMETRY_LEAD = "S equals its transpose";
 const SYMMETRY_NOTE = "The score of word i with word j is always the score of j with i.";
@@ -144,30 +144,6 @@ export function describe(view) {
     `attention weights, each row summing to 1. Each word's largest weight: ${favourites}.`;
 }
 
-/**
- * Put new numbers into a table heatmapTable drew for the same rows and columns: the
- * same caption, colours and text it would draw, without building new nodes (a redraw
- * then restyles cells instead of laying out a new table).
- */
-function refillHeatmap(table, matrix, caption, digits = 2) {
-  const values = matrix.flat();
-  const low = Math.min(...values);
-  const high = Math.max(...values);
-  table.caption.textContent = `${caption} Colour: ${formatFixed(low, digits)} darkest, ${formatFixed(high, digits)} brightest.`;
-  const rows = table.tBodies[0].rows;
-  matrix.forEach((row, i) => {
-    const cells = rows[i].cells;
-    row.forEach((value, j) => {
-      const [background, foreground] = cellColour(value, low, high);
-      const cell = cells[j + 1];
-      const text = formatFixed(value, digits);
-      if (cell.textContent !== text) cell.textContent = text;
-      const style = `background:${background};color:${foreground}`;
-      if (cell.getAttribute("style") !== style) cell.setAttribute("style", style);
-    });
-  });
-}
-
 const CAPTIONS = ["Scores S = X Xᵀ (symmetric).", "Weights: softmax of each row."];
 
 function render({ model, el }) {
@@ -212,18 +188,11 @@ function render({ model, el }) {
   controls.forEach((control) => control.mount(frame.controls));
 
   let wordsFor = null;
-  let mapsFor = null;
   let tableFor = null;
   const drawMaps = (view) => {
-    const matrices = [view.scores, view.weights];
-    if (mapsFor === view.sentence.key) {
-      [...maps.children].forEach((table, k) => refillHeatmap(table, matrices[k], CAPTIONS[k]));
-      return;
-    }
     maps.classList.toggle("sa-compact", view.tokens.length > 6);
-    maps.replaceChildren(...matrices.map((matrix, k) => heatmapTable({
+    showTables(maps, [view.scores, view.weights].map((matrix, k) => heatmapTable({
       matrix, rows: view.tokens, cols: view.tokens, caption: CAPTIONS[k], corner: "word i \\ j" })));
-    mapsFor = view.sentence.key;
   };
   const drawTable = (view) => {
     const columns = features.map((_, k) => [view.static[k], view.vector[k], view.after[k]]);

@@ -13,7 +13,7 @@
 import { matmul, scaledDotProductAttention } from "./attention_math.js";
 import { bindState, createFrame, formatG, h, numberControl, uid } from "./frame.js";
 import { embedKnown as embedSentence, tokenize } from "./embeddings.js";
-import { formatFixed, heatmapTable } from "./tables.js";
+import { formatFixed, heatmapTable, showTables } from "./tables.js";
 
 function fail(message) {
   throw new Error(message);
@@ -153,32 +153,6 @@ function choiceRow(label, options, onPick) {
   return { row, buttons, show };
 }
 
-// A redraw of tables of the same shape (same tokens, same heads) copies the new cells'
-// text and colours into the tables on screen instead of replacing them: far less style
-// and layout work for the browser, so the change reaches the screen within a frame.
-function sameShape(table, old) {
-  if (old.tagName !== "TABLE") return false;
-  const a = table.querySelectorAll("th, td"), b = old.querySelectorAll("th, td");
-  return a.length === b.length && [...a].every((cell, k) => cell.tagName === b[k].tagName &&
-    (cell.tagName === "TD" || cell.textContent === b[k].textContent));
-}
-
-function patch(old, table) {
-  old.caption.textContent = table.caption.textContent;
-  const fresh = table.querySelectorAll("td"), shown = old.querySelectorAll("td");
-  fresh.forEach((cell, k) => {
-    const target = shown[k];
-    if (target.textContent !== cell.textContent) target.textContent = cell.textContent;
-    for (const name of ["class", "style"]) {
-      const value = cell.getAttribute(name);
-      if (target.getAttribute(name) !== value) {
-        if (value === null) target.removeAttribute(name);
-        else target.setAttribute(name, value);
-      }
-    }
-  });
-}
-
 function render({ model, el }) {
   injectMaskStyle(el.ownerDocument);
   const frame = createFrame(el, model);
@@ -245,10 +219,7 @@ function render({ model, el }) {
       caption: `Head ${head + 1} of ${view.nHeads}: attention weights (rows: queries, columns: keys).`,
       masked: (i, j) => !view.allowed[i][j],
     }));
-    const same = tables.length === heatmaps.children.length &&
-      tables.every((table, k) => sameShape(table, heatmaps.children[k]));
-    if (same) tables.forEach((table, k) => patch(heatmaps.children[k], table));
-    else heatmaps.replaceChildren(...tables);
+    showTables(heatmaps, tables);
     heatmaps.setAttribute("aria-label", describe(view));
     note.textContent = summary(view);
     return view;

@@ -14,7 +14,7 @@
 
 import { softmax } from "./attention_math.js";
 import { bindState, checkRange, createFrame, formatG, h, parseNumber, s, uid } from "./frame.js";
-import { formatFixed, formatReadable, heatmapTable } from "./tables.js";
+import { formatFixed, formatReadable, heatmapTable, showTables } from "./tables.js";
 
 function fail(message) {
   throw new Error(message);
@@ -392,18 +392,8 @@ function render({ model, el }) {
       matrix: [view.weights], rows: ["weight"], cols: keys, digits: 3, vmin: 0, vmax: 1,
       corner: "", caption: `The typical query's weights over its ${view.T} keys (row ${view.row + 1} of ${view.nRows}).`,
     });
-    const old = rowHolder.firstChild;
-    if (old) { // same shape every time: copy the new text and colours into the cells on screen
-      old.caption.textContent = table.caption.textContent;
-      const shown = old.querySelectorAll("td");
-      table.querySelectorAll("td").forEach((cell, k) => {
-        shown[k].textContent = cell.textContent;
-        shown[k].setAttribute("style", cell.getAttribute("style"));
-      });
-    } else {
-      table.classList.add("sa-scaling-row");
-      rowHolder.append(table);
-    }
+    table.classList.add("sa-scaling-row");
+    showTables(rowHolder, [table]); // same shape every time: the cells on screen are refilled
     panels.setAttribute("aria-label", describe(view));
     note.textContent = summary(view);
     return view;

@@ -113,6 +113,46 @@ export function formatE(value, digits = 2) {
   return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
 
+/**
+ * Show freshly drawn `tables` in `holder`. When the tables on screen have the same shape
+ * (as many cells, the same header texts), the new cells' text, class and style are copied
+ * into them instead of replacing them: the browser restyles cells rather than laying out
+ * new tables, so a change reaches the screen within a frame.
+ */
+export function showTables(holder, tables) {
+  const shown = [...holder.children];
+  if (tables.length === shown.length && tables.every((table, k) => sameShape(table, shown[k]))) {
+    tables.forEach((table, k) => patchTable(shown[k], table));
+  } else {
+    holder.replaceChildren(...tables);
+  }
+}
+
+function sameShape(table, old) {
+  if (!old || old.tagName !== "TABLE") return false;
+  const a = table.querySelectorAll("th, td"), b = old.querySelectorAll("th, td");
+  return a.length === b.length && [...a].every((cell, k) => cell.tagName === b[k].tagName &&
+    (cell.tagName === "TD" || cell.textContent === b[k].textContent));
+}
+
+function patchTable(old, table) {
+  if (old.caption && old.caption.textContent !== table.caption?.textContent) {
+    old.caption.textContent = table.caption?.textContent ?? "";
+  }
+  const fresh = table.querySelectorAll("td"), shown = old.querySelectorAll("td");
+  fresh.forEach((cell, k) => {
+    const target = shown[k];
+    if (target.textContent !== cell.textContent) target.textContent = cell.textContent;
+    for (const name of ["class", "style"]) {
+      const value = cell.getAttribute(name);
+      if (target.getAttribute(name) !== value) {
+        if (value === null) target.removeAttribute(name);
+        else target.setAttribute(name, value);
+      }
+    }
+  });
+}
+
 function checkGrid(matrix, rows, cols, name) {
   if (!Array.isArray(matrix) || matrix.length === 0) throw new Error(`${name} is empty`);
   if (matrix.length !== rows.length || matrix.some((row) => row.length !== cols.length)) {

@@ -13,7 +13,7 @@
 
 import { matmul, scaledDotProductAttention } from "./attention_math.js";
 import { bindState, checkRange, createFrame, h, parseNumber, s, uid } from "./frame.js";
-import { cellColour, formatFixed, heatmapTable } from "./tables.js";
+import { formatFixed, heatmapTable, showTables } from "./tables.js";
 
 function fail(message) {
   throw new Error(message);
@@ -168,32 +168,15 @@ export function computeView(state, presets, task, training) {
 
 // -- drawing -----------------------------------------------------------------------------
 
-/** The heatmap table: rebuilt for new tokens, updated in place while scrubbing. */
+/** The heatmap table: drawn afresh, and refilled in place while the tokens stay the same. */
 function heatmapHolder(holder) {
-  let shownTokens = null, table = null;
   return (view) => {
     const tokens = view.example.tokens;
-    const key = tokens.join("\u0000");
-    if (key !== shownTokens) {
-      table = heatmapTable({ matrix: view.weights, rows: tokens, cols: tokens,
-                             caption: view.caption, vmin: 0, vmax: 1 });
-      table.classList.add("sa-training-heatmap");
-      if (tokens.length > 8) table.classList.add("sa-compact"); // 12 words still fit the column
-      holder.replaceChildren(table);
-      shownTokens = key;
-      return;
-    }
-    table.caption.textContent = `${view.caption} Colour: ${formatFixed(0)} darkest, ` +
-      `${formatFixed(1)} brightest.`;
-    [...table.tBodies[0].rows].forEach((tr, i) => {
-      [...tr.cells].slice(1).forEach((td, j) => {
-        const value = view.weights[i][j];
-        const [background, foreground] = cellColour(value, 0, 1);
-        td.style.background = background;
-        td.style.color = foreground;
-        td.textContent = formatFixed(value);
-      });
-    });
+    const table = heatmapTable({ matrix: view.weights, rows: tokens, cols: tokens,
+                                 caption: view.caption, vmin: 0, vmax: 1 });
+    table.classList.add("sa-training-heatmap");
+    if (tokens.length > 8) table.classList.add("sa-compact"); // 12 words still fit the column
+    showTables(holder, [table]);
   };
 }
 
