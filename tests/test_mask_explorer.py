@@ -178,8 +178,9 @@ def test_snapshot_keeps_the_figure_and_its_alt_text():
     explorer = MaskExplorer()
     snapshot = explorer.snapshot()
     assert "data:image/png;base64," in snapshot
-    assert ("heatmap(s) of attention weights for the sentence &#x27;I love Apple "
-            "phones&#x27;") in snapshot
+    assert ("2 heatmaps, one per head, of attention weights for the sentence &#x27;I love "
+            "Apple phones&#x27;") in snapshot
+    assert MaskExplorer(n_heads=1).describe().startswith("One heatmap of attention weights")
     assert "Mask explorer" in snapshot
     assert "6 of 16 query-key pairs masked." in snapshot
     page = explorer.page_html()

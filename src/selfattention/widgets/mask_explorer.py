@@ -273,8 +273,9 @@ class MaskExplorer(LiveWidget):
             f"'{self.tokens[int(np.argmax(row))]}' ({row.max():.2f})"
             for h, row in enumerate(self.weights[:, -1])
         )
+        maps = "One heatmap" if n_heads == 1 else f"{n_heads} heatmaps, one per head,"
         return (
-            f"{n_heads} heatmap(s) of attention weights for the sentence "
+            f"{maps} of attention weights for the sentence "
             f"'{' '.join(self.tokens)}' with mask '{self.mask}'. Rows are queries, "
             f"columns keys; {masked} masked cells have weight exactly 0. {tops}."
         )

@@ -96,7 +96,8 @@ export function describe(view) {
     const best = row.indexOf(Math.max(...row));
     return `head ${head + 1}: '${last}' attends most to '${tokens[best]}' (${formatFixed(row[best])})`;
   }).join("; ");
-  return `${view.nHeads} heatmap(s) of attention weights for the sentence '${tokens.join(" ")}' ` +
+  const maps = view.nHeads === 1 ? "One heatmap" : `${view.nHeads} heatmaps, one per head,`;
+  return `${maps} of attention weights for the sentence '${tokens.join(" ")}' ` +
     `with mask '${view.mask}'. Rows are queries, columns keys; ${view.masked} masked cells ` +
     `have weight exactly 0. ${tops}.`;
 }
