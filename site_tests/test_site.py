@@ -107,6 +107,25 @@ def test_code_and_printed_output_fit_the_column(loaded):
     assert not wide, f"{path}: blocks that scroll sideways, longest lines: {wide}"
 
 
+def test_tables_fit_the_column(loaded):
+    # A table wider than the column scrolls sideways inside it, its last columns hidden
+    path, result = loaded
+    wide = result.page.evaluate(
+        """() => {
+              const column = (t) => {
+                const article = t.closest('article'), style = getComputedStyle(article);
+                return article.clientWidth - parseFloat(style.paddingLeft)
+                  - parseFloat(style.paddingRight);
+              };
+              return [...document.querySelectorAll('article table')]
+                .filter(t => t.offsetParent !== null)
+                .filter(t => t.getBoundingClientRect().width > column(t) + 1)
+                .map(t => (t.caption ? t.caption.textContent : t.textContent).slice(0, 80));
+            }"""
+    )
+    assert not wide, f"{path}: tables wider than the column: {wide}"
+
+
 def test_chapter_launch_links_point_at_its_notebook(loaded):
     path, result = loaded
     if not path.startswith("chapters/"):
