@@ -73,3 +73,15 @@ def test_each_figure_alt_text_shows_the_glued_values(path):
     remaining = iter(shown)
     missing = [alt for alt in expected if not any(alt == seen for seen in remaining)]
     assert not missing, f"{path.name}: alt texts not on the page as expected: {missing}"
+
+
+CODE_NOTATION = re.compile(r"\d[eE][+-]?\d")  # 1.5e-06, 4.9e+08
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_number_on_the_page_is_in_code_notation(path):
+    """A reader meets 1.5 × 10⁻⁶ (``book.readable_number``), never 1.5e-06, in the prose."""
+    page = (SITE / "chapters" / f"{path.stem}.html").read_text(encoding="utf-8")
+    shown = [html.unescape(t) for t in re.findall(r'<span class="pasted-text">([^<]*)</span>', page)]
+    alts = [html.unescape(alt) for alt in re.findall(r'<img [^>]*\balt="([^"]*)"', page)]
+    assert not [text for text in shown + alts if CODE_NOTATION.search(text)]

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from js_helpers import JSError, assert_agrees
+from selfattention.book import readable_number
 from selfattention.scaling import D_K_VALUES
 from selfattention.softmax import entropy, softmax
-from selfattention.widgets._base import readable_number
 from selfattention.widgets.scaling_explorer import (
     EDGES,
     ScalingExplorer,

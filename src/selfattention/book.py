@@ -24,7 +24,7 @@ import math
 import re
 from typing import Any
 
-__all__ = ["glue", "glued", "Glued", "literal_value", "parse_expression"]
+__all__ = ["glue", "glued", "Glued", "literal_value", "parse_expression", "readable_number"]
 
 
 class Glued:
@@ -117,3 +117,23 @@ def parse_expression(text: str) -> tuple[str, str]:
     raise ValueError(
         f'an {{eval}} role must read glued.NAME or f"{{glued.NAME:SPEC}}", got {text!r}'
     )
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def readable_number(value: float, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits, written for a reader, not as code.
+
+    ``0.0250``, ``0.303`` and ``312``; below a thousandth as ``8.50 × 10⁻⁷`` (never
+    ``8.50e-07``). The widgets' front end writes the same (``formatReadable`` in
+    ``widgets/js/tables.js``). For the prose, glue the text:
+    ``glue("diff_text", readable_number(diff, 2))``.
+    """
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    power = int(exponent)
+    if power < -3:
+        return f"{mantissa} × 10{str(power).translate(_SUPERSCRIPTS)}"
+    return f"{value:.{max(0, digits - 1 - power)}f}"

@@ -115,24 +115,6 @@ def bundle_esm(name: str) -> str:
 # -- checking what the reader (or a chapter) passes in -------------------------------
 
 
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def readable_number(value: float, digits: int = 3) -> str:
-    """``value`` to ``digits`` significant digits, written for a reader, not as code.
-
-    ``0.0250``, ``0.303`` and ``312``; below a thousandth as ``8.50 × 10⁻⁷`` (never
-    ``8.50e-07``). The front end's ``formatReadable`` (``js/frame.js``) writes the same.
-    """
-    if value == 0:
-        return "0"
-    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
-    power = int(exponent)
-    if power < -3:
-        return f"{mantissa} × 10{str(power).translate(_SUPERSCRIPTS)}"
-    return f"{value:.{max(0, digits - 1 - power)}f}"
-
-
 def check_number(value: Any, name: str, low: float, high: float) -> float:
     """``value`` as a float, if it is a real number in [low, high].
 

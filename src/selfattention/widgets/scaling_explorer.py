@@ -28,6 +28,7 @@ import traitlets
 from matplotlib.ticker import NullLocator
 
 from .._arrays import check_int
+from ..book import readable_number
 from ..plotting import figure_png, new_figure
 from ..scaling import D_K_VALUES, attention_rows, sample_scores, softmax_statistics
 from ..softmax import entropy, softmax
@@ -37,7 +38,6 @@ from ._base import (
     InvalidType,
     LiveWidget,
     check_whole,
-    readable_number,
 )
 from ._live import snapshot_html
 

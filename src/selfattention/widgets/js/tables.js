@@ -95,7 +95,7 @@ export function formatFixed(value, digits = 2, sign = false) {
 const SUPERSCRIPTS = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
 
 /**
- * `value` to `digits` significant digits for a reader (_base.readable_number): "0.0250",
+ * `value` to `digits` significant digits for a reader (selfattention.book.readable_number): "0.0250",
  * "312"; below a thousandth "8.50 × 10⁻⁷", never code notation.
  */
 export function formatReadable(value, digits = 3) {
